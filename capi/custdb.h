@@ -1,0 +1,317 @@
+/*
+ * custdb.h - the C interface of custdb, an embedded store for the customer
+ * records of field-service businesses.
+ *
+ * This is the only public header. It is plain C99.
+ *
+ * CONVENTIONS (the same for every call)
+ *
+ *   Names      custdb_<object>_<verb>; constants CUSTDB_*.
+ *   Results    Every call that can fail returns an int: CUSTDB_OK (0) on
+ *              success, one of the negative CUSTDB_E* codes otherwise.
+ *              Codes are never renumbered. After a failure,
+ *              custdb_last_error() describes it.
+ *   Arguments  Out-parameters come first. On failure an out-parameter is
+ *              set to NULL (or 0). Every pointer argument is checked: a
+ *              NULL where one is required is CUSTDB_EINVAL, never a crash.
+ *   Ownership  What a call returns through a `**out` belongs to the
+ *              caller, who releases it with the matching NULL-safe
+ *              custdb_<object>_free. Input buffers are only read during
+ *              the call and never kept.
+ *   Records    Cross as FlatBuffers bytes of the installed schema
+ *              (custdb.fbs, namespace custdb.fb). Input bytes are verified
+ *              before use: damaged bytes are CUSTDB_EINVAL. Hosts with no
+ *              FlatBuffers builder use custdb_record_from_json() and
+ *              custdb_record_to_json().
+ *   Options    Structs whose first field is `version`. Initialize one
+ *              with its custdb_<name>_options_init(); fields are only
+ *              ever added at the end. A NULL options pointer means the
+ *              defaults.
+ *   Cursors    Lists are read through a custdb_cursor (see below) whose
+ *              position can be saved as a resume token.
+ *   Accounts   Every call that touches records names an account id
+ *              (non-zero). Nothing in one account is visible, countable or
+ *              changeable through another; an id of another account's
+ *              record is CUSTDB_ENOTFOUND.
+ *
+ * THREADS
+ *
+ *   A custdb_store may be shared by any number of threads. A cursor
+ *   belongs to one thread at a time. The last-error message is per
+ *   thread. The log callback may be called from background threads.
+ *
+ * PRIVACY
+ *
+ *   Error and log messages name fields, operations and record ids; they
+ *   never contain names, phones, emails or other contents of records.
+ */
+#ifndef CUSTDB_H
+#define CUSTDB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define CUSTDB_API __attribute__((visibility("default")))
+#else
+#define CUSTDB_API
+#endif
+
+/* ---- Versions ----------------------------------------------------------
+ * The version this header describes. A binding compares
+ * CUSTDB_VERSION_MAJOR with custdb_version() >> 16 and refuses a library
+ * of another major version: within one major version the ABI only grows.
+ */
+#define CUSTDB_VERSION_MAJOR 0
+#define CUSTDB_VERSION_MINOR 1
+#define CUSTDB_VERSION_PATCH 0
+#define CUSTDB_VERSION                                              \
+  ((CUSTDB_VERSION_MAJOR << 16) | (CUSTDB_VERSION_MINOR << 8) |     \
+   CUSTDB_VERSION_PATCH)
+
+/* The version of the library loaded at run time, encoded as
+ * CUSTDB_VERSION is. */
+CUSTDB_API uint32_t custdb_version(void);
+
+/* The same as "MAJOR.MINOR.PATCH"; a static string. */
+CUSTDB_API const char* custdb_version_string(void);
+
+/* ---- Errors ------------------------------------------------------------
+ */
+#define CUSTDB_OK 0
+#define CUSTDB_EINVAL (-1)      /* invalid argument or input; nothing changed */
+#define CUSTDB_ENOTFOUND (-2)   /* no such record in this account */
+#define CUSTDB_ECONFLICT (-3)   /* the record's version is not the expected */
+#define CUSTDB_EINUSE (-4)      /* the store is open elsewhere */
+#define CUSTDB_EFORMAT (-5)     /* not a custdb store, or a newer format */
+#define CUSTDB_ECORRUPT (-6)    /* stored data is damaged */
+#define CUSTDB_EIO (-7)         /* the file system failed */
+#define CUSTDB_EBUSY (-8)       /* a lock could not be had in time; retry */
+#define CUSTDB_ECLOSED (-9)     /* the store was closed under a cursor */
+#define CUSTDB_ENOMEM (-10)     /* out of memory */
+#define CUSTDB_EINTERNAL (-11)  /* a bug in custdb */
+
+/* A message describing the last failure on this thread: lower case, naming
+ * the field and the rule ("phone: a US number has 10 digits (got 9)").
+ * Valid until the next custdb call on this thread; never NULL (an empty
+ * string when the last call succeeded). */
+CUSTDB_API const char* custdb_last_error(void);
+
+/* The name of a code ("CUSTDB_ENOTFOUND"); a static string, "unknown" for
+ * a value that is not a code. */
+CUSTDB_API const char* custdb_error_name(int code);
+
+/* ---- Buffers -----------------------------------------------------------
+ * Bytes returned by the library: a record, a JSON text, a resume token.
+ * The bytes stay valid and unchanged until custdb_buffer_free. A JSON
+ * text is also followed by a NUL byte that the size does not count.
+ */
+typedef struct custdb_buffer custdb_buffer;
+
+CUSTDB_API const uint8_t* custdb_buffer_data(const custdb_buffer* buffer);
+CUSTDB_API size_t custdb_buffer_size(const custdb_buffer* buffer);
+CUSTDB_API void custdb_buffer_free(custdb_buffer* buffer);
+
+/* ---- Records as JSON ---------------------------------------------------
+ * Converts between JSON and the FlatBuffers bytes of a table of the
+ * schema, named by `type_name`: "Customer", "CustomerDraft",
+ * "CustomerPatch", "Summary" or "CheckReport". Field names are those of
+ * the schema; enum values are their names ("Individual").
+ *   custdb_record_from_json: CUSTDB_EINVAL when the text is not JSON of
+ *     that table; the message gives the line and column.
+ *   custdb_record_to_json: CUSTDB_EINVAL when the bytes are not a record
+ *     of that table. The text is UTF-8 on one line, NUL-terminated.
+ */
+CUSTDB_API int custdb_record_from_json(custdb_buffer** out,
+                                       const char* type_name,
+                                       const char* json, size_t json_size);
+CUSTDB_API int custdb_record_to_json(custdb_buffer** out,
+                                     const char* type_name,
+                                     const uint8_t* record,
+                                     size_t record_size);
+
+/* ---- Stores ------------------------------------------------------------
+ */
+typedef struct custdb_store custdb_store;
+
+#define CUSTDB_LOG_INFO 0
+#define CUSTDB_LOG_WARN 1
+#define CUSTDB_LOG_ERROR 2
+
+/* Receives lifecycle events: open, close, flushes, compactions, write
+ * stalls and background errors; never record contents. `message` is valid
+ * during the call only. May be called from background threads until
+ * custdb_store_close returns. */
+typedef void (*custdb_log_fn)(void* context, int level, const char* message);
+
+#define CUSTDB_OPEN_OPTIONS_VERSION 1
+
+typedef struct custdb_open_options {
+  uint32_t version;      /* CUSTDB_OPEN_OPTIONS_VERSION */
+  /* Non-zero (the default): every commit waits until its log record is on
+   * disk, so an acknowledged write survives a power cut. Zero: commits
+   * are several times faster; a crash of the process still loses
+   * nothing, but a power cut or kernel crash may lose the last commits
+   * (whole transactions, never part of one). */
+  int32_t sync_commits;
+  uint64_t cache_bytes;  /* block cache; default 64 MiB */
+  custdb_log_fn log;     /* NULL: no log callback */
+  void* log_context;     /* passed to `log` */
+} custdb_open_options;
+
+/* Sets the defaults; does not fail. */
+CUSTDB_API void custdb_open_options_init(custdb_open_options* options);
+
+/* Opens the store in directory `path`, creating the directory and an
+ * empty store when it is missing or empty.
+ *   CUSTDB_EINUSE  another process or handle has the store open.
+ *   CUSTDB_EFORMAT the directory holds something else, or a store of a
+ *                  newer format than this library reads.
+ *   CUSTDB_EINVAL  NULL arguments, an unknown options version.
+ * Close with custdb_store_close. */
+CUSTDB_API int custdb_store_open(custdb_store** out, const char* path,
+                                 const custdb_open_options* options);
+
+/* Closes a store and frees the handle; NULL-safe. Waits for calls running
+ * on other threads to return. Cursors still open stay valid to free; any
+ * other call on them fails with CUSTDB_ECLOSED. */
+CUSTDB_API void custdb_store_close(custdb_store* store);
+
+/* Rebuilds every index entry and summary count of every account from the
+ * records and compares them with what is stored. `*out` is a CheckReport
+ * record: its `issues` list is empty for a consistent store. Reads the
+ * whole store; meant for maintenance and tests. */
+CUSTDB_API int custdb_store_check(custdb_buffer** out, custdb_store* store);
+
+/* ---- Customers ---------------------------------------------------------
+ * A customer is an Individual (first_name required) or a Company
+ * (company_name required); the kind never changes. phone is required: a
+ * US number in any common format, stored in E.164. Text limits (bytes of
+ * UTF-8): first_name, last_name 100; company_name 200; email 254;
+ * do_not_contact_reason 500; internal_notes 10000. Invalid UTF-8 and
+ * control characters are refused.
+ */
+
+#define CUSTDB_CREATE_OPTIONS_VERSION 1
+
+typedef struct custdb_create_options {
+  uint32_t version; /* CUSTDB_CREATE_OPTIONS_VERSION */
+  /* Zero (the default): when the phone already belongs to a customer of
+   * the account, that customer is returned and nothing is created.
+   * Non-zero: a new customer is created anyway (a switchboard, a
+   * household); the duplicate finder will point the pair out. */
+  int32_t allow_duplicate_phone;
+} custdb_create_options;
+
+CUSTDB_API void custdb_create_options_init(custdb_create_options* options);
+
+/* Creates a customer from a CustomerDraft record. `*out` is the Customer
+ * record (id, customer number, times and version assigned).
+ * `*out_existed` is 1 when the phone already belonged to the customer
+ * returned (nothing was written), 0 when a new one was created. Many
+ * threads creating the same phone at once end with exactly one customer.
+ *   CUSTDB_EINVAL  a field breaks a rule; the message names it. */
+CUSTDB_API int custdb_customer_create(custdb_buffer** out, int* out_existed,
+                                      custdb_store* store,
+                                      uint64_t account_id,
+                                      const uint8_t* draft,
+                                      size_t draft_size,
+                                      const custdb_create_options* options);
+
+/* The Customer record with this id. CUSTDB_ENOTFOUND when there is none
+ * in this account. */
+CUSTDB_API int custdb_customer_get(custdb_buffer** out, custdb_store* store,
+                                   uint64_t account_id, uint64_t customer_id);
+
+#define CUSTDB_UPDATE_OPTIONS_VERSION 1
+
+typedef struct custdb_update_options {
+  uint32_t version; /* CUSTDB_UPDATE_OPTIONS_VERSION */
+  /* Non-zero: change the record only if its version is still this one
+   * (the version the caller read), else fail with CUSTDB_ECONFLICT.
+   * Zero (the default): change it whatever its version. */
+  uint64_t expected_version;
+} custdb_update_options;
+
+CUSTDB_API void custdb_update_options_init(custdb_update_options* options);
+
+/* Applies a CustomerPatch record: absent fields stay as they are; a
+ * present string replaces the value (empty clears an optional one).
+ * Phone and email are re-indexed. Setting do_not_contact needs a non-empty
+ * do_not_contact_reason; clearing it removes the reason. A kind other
+ * than the stored one is CUSTDB_EINVAL. `*out` (when `out` is not NULL)
+ * is the updated record, its version one higher. */
+CUSTDB_API int custdb_customer_update(custdb_buffer** out,
+                                      custdb_store* store,
+                                      uint64_t account_id,
+                                      uint64_t customer_id,
+                                      const uint8_t* patch, size_t patch_size,
+                                      const custdb_update_options* options);
+
+/* Archives a customer (status Archived: hidden from the default list,
+ * nothing deleted), or unarchives it (an archived customer becomes
+ * Active; any other is returned unchanged). `out` may be NULL. */
+CUSTDB_API int custdb_customer_archive(custdb_buffer** out,
+                                       custdb_store* store,
+                                       uint64_t account_id,
+                                       uint64_t customer_id,
+                                       const custdb_update_options* options);
+CUSTDB_API int custdb_customer_unarchive(
+    custdb_buffer** out, custdb_store* store, uint64_t account_id,
+    uint64_t customer_id, const custdb_update_options* options);
+
+/* The Summary record of an account: counts kept in the same transactions
+ * as the records, read in constant time. Archived customers count only in
+ * `archived`; total, active, inactive, vip and companies count customers
+ * that are not archived. */
+CUSTDB_API int custdb_summary_get(custdb_buffer** out, custdb_store* store,
+                                  uint64_t account_id);
+
+/* ---- Cursors -----------------------------------------------------------
+ * A cursor walks a list of records in a fixed order. custdb_cursor_next
+ * returns CUSTDB_OK with `*out` set to the next record, or CUSTDB_OK with
+ * `*out` NULL at the end. custdb_cursor_token returns an opaque resume
+ * token for the position after the last record returned: passed back in
+ * custdb_list_options.resume_token to the same kind of call, it continues
+ * from there ("load more"), with no cursor kept between requests. A token
+ * from another list, another account or a damaged one is CUSTDB_EINVAL.
+ */
+typedef struct custdb_cursor custdb_cursor;
+
+#define CUSTDB_LIST_OPTIONS_VERSION 1
+
+typedef struct custdb_list_options {
+  uint32_t version; /* CUSTDB_LIST_OPTIONS_VERSION */
+  /* A token from custdb_cursor_token, or NULL to start at the beginning.
+   * Only read during the call that opens the cursor. */
+  const uint8_t* resume_token;
+  size_t resume_token_size;
+} custdb_list_options;
+
+CUSTDB_API void custdb_list_options_init(custdb_list_options* options);
+
+CUSTDB_API int custdb_cursor_next(custdb_buffer** out, custdb_cursor* cursor);
+CUSTDB_API int custdb_cursor_token(custdb_buffer** out,
+                                   custdb_cursor* cursor);
+CUSTDB_API void custdb_cursor_free(custdb_cursor* cursor);
+
+/* The customers of an account whose phone is `phone` (any common format)
+ * or whose email is `email` (compared without regard to case), in id
+ * order. A phone or email is not a unique key, so several may match.
+ * CUSTDB_EINVAL when the phone or email itself is not valid. */
+CUSTDB_API int custdb_customer_find_by_phone(
+    custdb_cursor** out, custdb_store* store, uint64_t account_id,
+    const char* phone, const custdb_list_options* options);
+CUSTDB_API int custdb_customer_find_by_email(
+    custdb_cursor** out, custdb_store* store, uint64_t account_id,
+    const char* email, const custdb_list_options* options);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CUSTDB_H */

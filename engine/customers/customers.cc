@@ -1,0 +1,418 @@
+#include "engine/customers/customers.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "engine/customers/validate.h"
+#include "engine/normalize/email.h"
+#include "engine/normalize/name.h"
+#include "engine/normalize/phone.h"
+#include "engine/schema/records.h"
+#include "engine/storage/keys.h"
+
+namespace custdb {
+namespace {
+
+using keys::CounterTag;
+using keys::IndexTag;
+
+constexpr int kMaxAttempts = 4;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status CheckIds(uint64_t account_id, uint64_t customer_id) {
+  if (account_id == 0) {
+    return Status::InvalidArgument("account_id: must not be 0");
+  }
+  if (customer_id == 0) {
+    return Status::InvalidArgument("customer_id: must not be 0");
+  }
+  return Status::Ok();
+}
+
+std::string NotFoundMessage(uint64_t customer_id) {
+  return "customer " + std::to_string(customer_id) +
+         " not found in this account";
+}
+
+// Runs `body` in a fresh transaction, again when it fails with kBusy (a
+// lock timeout or a detected deadlock), up to a few times.
+template <typename T, typename Body>
+Result<T> InTransaction(Store* store, Body body) {
+  Result<T> result = Status::Internal("transaction: never ran");
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    auto txn = store->BeginTransaction();
+    result = body(txn.get());
+    if (result.ok() || !result.status().IsBusy()) return result;
+    txn->Rollback().PermitUncheckedError();
+  }
+  return result;
+}
+
+std::string EncodeCounter(int64_t delta) {
+  std::string value;
+  keys::PutBigEndian64(&value, static_cast<uint64_t>(delta));
+  return value;
+}
+
+// Replaces the index entries and counter contributions of `before` (null
+// for a new record) with those of `after`.
+Status WriteDerived(Store* store, rocksdb::Transaction* txn,
+                    uint64_t account_id, const fb::CustomerT* before,
+                    const fb::CustomerT& after) {
+  std::vector<std::string> old_keys;
+  std::vector<uint8_t> old_counters;
+  if (before != nullptr) {
+    old_keys = IndexKeysOf(*before);
+    old_counters = CounterTagsOf(*before);
+  }
+  std::vector<std::string> new_keys = IndexKeysOf(after);
+  std::vector<uint8_t> new_counters = CounterTagsOf(after);
+
+  auto* indexes = store->family(Family::kIndexes);
+  for (const auto& k : old_keys) {
+    if (std::find(new_keys.begin(), new_keys.end(), k) != new_keys.end()) {
+      continue;
+    }
+    auto s = txn->Delete(indexes, k);
+    if (!s.ok()) return FromRocks(s, "removing an index entry");
+  }
+  for (const auto& k : new_keys) {
+    if (std::find(old_keys.begin(), old_keys.end(), k) != old_keys.end()) {
+      continue;
+    }
+    auto s = txn->Put(indexes, k, rocksdb::Slice());
+    if (!s.ok()) return FromRocks(s, "writing an index entry");
+  }
+
+  std::map<uint8_t, int64_t> deltas;
+  for (uint8_t t : old_counters) deltas[t] -= 1;
+  for (uint8_t t : new_counters) deltas[t] += 1;
+  auto* counters = store->family(Family::kCounters);
+  for (const auto& [tag, delta] : deltas) {
+    if (delta == 0) continue;
+    // Counter deltas commute, so they are merged without taking the
+    // counter's lock: creates and updates of one account never queue on
+    // their summary counts.
+    auto s = txn->MergeUntracked(
+        counters, keys::CounterKey(account_id, static_cast<CounterTag>(tag)),
+        EncodeCounter(delta));
+    if (!s.ok()) return FromRocks(s, "updating a summary count");
+  }
+  return Status::Ok();
+}
+
+Result<fb::CustomerT> DecodeCustomer(const std::string& bytes,
+                                     uint64_t customer_id) {
+  auto root =
+      VerifyRecord<fb::Customer>(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                 bytes.size(), "stored customer");
+  if (!root.ok()) {
+    return Status::Corruption("customer " + std::to_string(customer_id) +
+                              ": the stored record is damaged");
+  }
+  fb::CustomerT c;
+  (*root)->UnPackTo(&c);
+  return c;
+}
+
+// Reads a record inside a transaction, locking it when `for_update`.
+Result<std::optional<std::string>> ReadCustomer(Store* store,
+                                                rocksdb::Transaction* txn,
+                                                uint64_t account_id,
+                                                uint64_t customer_id,
+                                                bool for_update) {
+  std::string value;
+  rocksdb::ReadOptions ro;
+  auto key = keys::CustomerKey(account_id, customer_id);
+  auto* records = store->family(Family::kRecords);
+  rocksdb::Status s = for_update ? txn->GetForUpdate(ro, records, key, &value)
+                                 : txn->Get(ro, records, key, &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromRocks(s, "reading a customer");
+  return std::optional<std::string>(std::move(value));
+}
+
+// The ids of an index value, in id order, above `after_id`.
+Result<std::vector<uint64_t>> ScanIndex(Store* store, rocksdb::Transaction* txn,
+                                        uint64_t account_id, IndexTag tag,
+                                        std::string_view value,
+                                        uint64_t after_id, size_t limit) {
+  std::string prefix = keys::IndexValuePrefix(account_id, tag, value);
+  std::string end = keys::PrefixEnd(prefix);
+  rocksdb::Slice upper(end);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper;
+  auto* family = store->family(Family::kIndexes);
+  std::unique_ptr<rocksdb::Iterator> it(
+      txn != nullptr ? txn->GetIterator(ro, family)
+                     : store->db()->NewIterator(ro, family));
+  std::vector<uint64_t> ids;
+  it->Seek(keys::IndexKey(account_id, tag, value, after_id + 1));
+  for (; it->Valid() && ids.size() < limit; it->Next()) {
+    auto entry = keys::ParseIndexKey(it->key().ToStringView());
+    if (!entry) return Status::Corruption("an index key is damaged");
+    ids.push_back(entry->customer_id);
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading an index");
+  return ids;
+}
+
+}  // namespace
+
+std::vector<std::string> IndexKeysOf(const fb::CustomerT& c) {
+  std::vector<std::string> out;
+  out.push_back(keys::IndexKey(c.account_id, IndexTag::kPhone, c.phone, c.id));
+  if (!c.email.empty()) {
+    out.push_back(keys::IndexKey(c.account_id, IndexTag::kEmail,
+                                 EmailKey(c.email), c.id));
+  }
+  std::string folded = FoldName(c.display_name);
+  if (!folded.empty()) {
+    out.push_back(keys::IndexKey(c.account_id, IndexTag::kName, folded, c.id));
+  }
+  return out;
+}
+
+std::vector<uint8_t> CounterTagsOf(const fb::CustomerT& c) {
+  auto tag = [](CounterTag t) { return static_cast<uint8_t>(t); };
+  if (c.status == fb::CustomerStatus::Archived) {
+    return {tag(CounterTag::kArchived)};
+  }
+  std::vector<uint8_t> out = {tag(CounterTag::kTotal)};
+  out.push_back(tag(c.status == fb::CustomerStatus::Active
+                        ? CounterTag::kActive
+                        : CounterTag::kInactive));
+  if (c.vip) out.push_back(tag(CounterTag::kVip));
+  if (c.kind == fb::CustomerKind::Company) {
+    out.push_back(tag(CounterTag::kCompanies));
+  }
+  return out;
+}
+
+Result<CreateResult> Customers::Create(uint64_t account_id,
+                                       const fb::CustomerDraft& draft,
+                                       const CreateOptions& options) {
+  if (account_id == 0) {
+    return Status::InvalidArgument("account_id: must not be 0");
+  }
+  fb::CustomerT customer = CustomerFromDraft(draft);
+  CUSTDB_RETURN_IF_ERROR(NormalizeCustomer(&customer));
+  auto id = store_->AllocateId();
+  if (!id.ok()) return id.status();
+
+  return InTransaction<CreateResult>(
+      store_, [&](rocksdb::Transaction* txn) -> Result<CreateResult> {
+        // Lock order, everywhere: phone locks (sorted), then the record,
+        // then the customer-number counter.
+        std::string lock_value;
+        auto s = txn->GetForUpdate(
+            rocksdb::ReadOptions(), store_->family(Family::kIndexes),
+            keys::PhoneLockKey(account_id, customer.phone), &lock_value);
+        if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "create");
+
+        if (!options.allow_duplicate_phone) {
+          auto owners = ScanIndex(store_, txn, account_id, IndexTag::kPhone,
+                                  customer.phone, 0, 1);
+          if (!owners.ok()) return owners.status();
+          if (!owners->empty()) {
+            auto existing =
+                ReadCustomer(store_, txn, account_id, owners->front(), false);
+            if (!existing.ok()) return existing.status();
+            if (!existing->has_value()) {
+              return Status::Corruption(
+                  "create: the phone index names a missing customer");
+            }
+            return CreateResult{std::move(**existing), true};
+          }
+        }
+
+        std::string number_value;
+        auto number_key =
+            keys::CounterKey(account_id, CounterTag::kCustomerNumber);
+        auto* counters = store_->family(Family::kCounters);
+        s = txn->GetForUpdate(rocksdb::ReadOptions(), counters, number_key,
+                              &number_value);
+        if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "create");
+        uint64_t number = number_value.size() == 8
+                              ? keys::GetBigEndian64(number_value.data())
+                              : 0;
+        customer.number = number + 1;
+        s = txn->Put(counters, number_key,
+                     EncodeCounter(static_cast<int64_t>(customer.number)));
+        if (!s.ok()) return FromRocks(s, "create");
+
+        customer.id = *id;
+        customer.account_id = account_id;
+        customer.created_at_ms = NowMs();
+        customer.updated_at_ms = customer.created_at_ms;
+        customer.last_activity_at_ms = customer.created_at_ms;
+        customer.version = 1;
+        std::string record = PackRecord(customer);
+        s = txn->Put(store_->family(Family::kRecords),
+                     keys::CustomerKey(account_id, customer.id), record);
+        if (!s.ok()) return FromRocks(s, "create");
+        CUSTDB_RETURN_IF_ERROR(
+            WriteDerived(store_, txn, account_id, nullptr, customer));
+        s = txn->Commit();
+        if (!s.ok()) return FromRocks(s, "create");
+        return CreateResult{std::move(record), false};
+      });
+}
+
+Result<std::string> Customers::Get(uint64_t account_id, uint64_t customer_id) {
+  CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, customer_id));
+  std::string value;
+  auto s = store_->db()->Get(
+      rocksdb::ReadOptions(), store_->family(Family::kRecords),
+      keys::CustomerKey(account_id, customer_id), &value);
+  if (s.IsNotFound()) return Status::NotFound(NotFoundMessage(customer_id));
+  if (!s.ok()) return FromRocks(s, "reading a customer");
+  return value;
+}
+
+Result<std::string> Customers::Update(uint64_t account_id, uint64_t customer_id,
+                                      const fb::CustomerPatch& patch,
+                                      uint64_t expected_version) {
+  return Modify(account_id, customer_id, patch, expected_version);
+}
+
+Result<std::string> Customers::SetArchived(uint64_t account_id,
+                                           uint64_t customer_id, bool archived,
+                                           uint64_t expected_version) {
+  fb::CustomerPatchT patch;
+  patch.status =
+      archived ? fb::CustomerStatus::Archived : fb::CustomerStatus::Active;
+  std::string bytes = PackRecord(patch);
+  auto root = flatbuffers::GetRoot<fb::CustomerPatch>(bytes.data());
+  if (!archived) {
+    // Unarchiving an active or inactive customer leaves its status alone.
+    auto current = Get(account_id, customer_id);
+    if (!current.ok()) return current.status();
+    auto stored = flatbuffers::GetRoot<fb::Customer>(current->data());
+    if (stored->status() != fb::CustomerStatus::Archived) return current;
+  }
+  return Modify(account_id, customer_id, *root, expected_version);
+}
+
+Result<std::string> Customers::Modify(uint64_t account_id, uint64_t customer_id,
+                                      const fb::CustomerPatch& patch,
+                                      uint64_t expected_version) {
+  CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, customer_id));
+  return InTransaction<std::string>(
+      store_, [&](rocksdb::Transaction* txn) -> Result<std::string> {
+        auto stored = ReadCustomer(store_, txn, account_id, customer_id, true);
+        if (!stored.ok()) return stored.status();
+        if (!stored->has_value()) {
+          return Status::NotFound(NotFoundMessage(customer_id));
+        }
+        auto before = DecodeCustomer(**stored, customer_id);
+        if (!before.ok()) return before.status();
+        if (expected_version != 0 && before->version != expected_version) {
+          return Status::Conflict(
+              "customer " + std::to_string(customer_id) + ": version is " +
+              std::to_string(before->version) + ", not the expected " +
+              std::to_string(expected_version));
+        }
+        fb::CustomerT after = *before;
+        CUSTDB_RETURN_IF_ERROR(ApplyPatch(patch, &after));
+        CUSTDB_RETURN_IF_ERROR(NormalizeCustomer(&after));
+
+        if (after.phone != before->phone) {
+          // A create of the new phone must see this customer once it may
+          // see the phone at all: both phones are locked, in sorted order.
+          std::string lo = std::min(before->phone, after.phone);
+          std::string hi = std::max(before->phone, after.phone);
+          for (const auto& phone : {lo, hi}) {
+            std::string ignored;
+            auto s = txn->GetForUpdate(
+                rocksdb::ReadOptions(), store_->family(Family::kIndexes),
+                keys::PhoneLockKey(account_id, phone), &ignored);
+            if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "update");
+          }
+        }
+
+        after.version = before->version + 1;
+        after.updated_at_ms = std::max(NowMs(), before->updated_at_ms);
+        std::string record = PackRecord(after);
+        auto s = txn->Put(store_->family(Family::kRecords),
+                          keys::CustomerKey(account_id, customer_id), record);
+        if (!s.ok()) return FromRocks(s, "update");
+        CUSTDB_RETURN_IF_ERROR(
+            WriteDerived(store_, txn, account_id, &*before, after));
+        s = txn->Commit();
+        if (!s.ok()) return FromRocks(s, "update");
+        return record;
+      });
+}
+
+Result<std::string> Customers::LookupKey(Lookup by, std::string_view value) {
+  if (by == Lookup::kPhone) return NormalizePhone(value, "phone");
+  auto email = ValidateEmail(value, "email");
+  if (!email.ok()) return email.status();
+  return EmailKey(*email);
+}
+
+Result<LookupPage> Customers::Find(uint64_t account_id, Lookup by,
+                                   std::string_view key, uint64_t after_id,
+                                   size_t limit) {
+  if (account_id == 0) {
+    return Status::InvalidArgument("account_id: must not be 0");
+  }
+  IndexTag tag = by == Lookup::kPhone ? IndexTag::kPhone : IndexTag::kEmail;
+  auto ids =
+      ScanIndex(store_, nullptr, account_id, tag, key, after_id, limit + 1);
+  if (!ids.ok()) return ids.status();
+  LookupPage page;
+  page.last_id = after_id;
+  page.done = ids->size() <= limit;
+  if (!page.done) ids->pop_back();
+  for (uint64_t id : *ids) {
+    auto record = Get(account_id, id);
+    // An entry whose record went away between the two reads is skipped:
+    // the record was deleted after the index was read.
+    if (record.status().IsNotFound()) continue;
+    if (!record.ok()) return record.status();
+    page.records.emplace_back(id, std::move(*record));
+  }
+  if (!ids->empty()) page.last_id = ids->back();
+  return page;
+}
+
+Result<std::string> Customers::Summary(uint64_t account_id) {
+  if (account_id == 0) {
+    return Status::InvalidArgument("account_id: must not be 0");
+  }
+  const CounterTag tags[] = {CounterTag::kTotal,    CounterTag::kActive,
+                             CounterTag::kInactive, CounterTag::kArchived,
+                             CounterTag::kVip,      CounterTag::kCompanies};
+  uint64_t values[std::size(tags)] = {};
+  for (size_t i = 0; i < std::size(tags); ++i) {
+    std::string value;
+    auto s = store_->db()->Get(rocksdb::ReadOptions(),
+                               store_->family(Family::kCounters),
+                               keys::CounterKey(account_id, tags[i]), &value);
+    if (s.IsNotFound()) continue;
+    if (!s.ok()) return FromRocks(s, "reading the summary");
+    if (value.size() != 8) {
+      return Status::Corruption("summary: a stored count is damaged");
+    }
+    values[i] = keys::GetBigEndian64(value.data());
+  }
+  fb::SummaryT summary;
+  summary.total = values[0];
+  summary.active = values[1];
+  summary.inactive = values[2];
+  summary.archived = values[3];
+  summary.vip = values[4];
+  summary.companies = values[5];
+  return PackRecord(summary);
+}
+
+}  // namespace custdb

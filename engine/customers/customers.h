@@ -1,0 +1,94 @@
+// Customer records: the operations that write a record together with all
+// of its index and counter entries in one transaction.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "custdb_generated.h"
+#include "engine/common/status.h"
+#include "engine/storage/store.h"
+
+namespace custdb {
+
+struct CreateOptions {
+  // Create a new customer even when the phone already belongs to one.
+  bool allow_duplicate_phone = false;
+};
+
+struct CreateResult {
+  std::string record;    // a finished fb::Customer buffer
+  bool existed = false;  // the phone already belonged to this customer
+};
+
+// Which exact index a lookup reads.
+enum class Lookup { kPhone, kEmail };
+
+// One page of a lookup: (id, customer record) in id order, and whether
+// more may follow.
+struct LookupPage {
+  std::vector<std::pair<uint64_t, std::string>> records;
+  uint64_t last_id = 0;  // resume after this id
+  bool done = false;
+};
+
+class Customers {
+ public:
+  explicit Customers(Store* store) : store_(store) {}
+
+  // Creates a customer from a draft. When the phone already belongs to a
+  // customer of the account (and `allow_duplicate_phone` is off) that
+  // customer is returned with `existed` set and nothing is written; the
+  // per-phone lock makes this hold for concurrent creators too.
+  Result<CreateResult> Create(uint64_t account_id,
+                              const fb::CustomerDraft& draft,
+                              const CreateOptions& options);
+
+  // The stored record, or kNotFound when the id is not a customer of this
+  // account.
+  Result<std::string> Get(uint64_t account_id, uint64_t customer_id);
+
+  // Applies a patch. With `expected_version` other than 0 the update
+  // happens only when the stored version equals it (kConflict otherwise).
+  Result<std::string> Update(uint64_t account_id, uint64_t customer_id,
+                             const fb::CustomerPatch& patch,
+                             uint64_t expected_version);
+
+  // Sets the status to Archived, or from Archived back to Active.
+  Result<std::string> SetArchived(uint64_t account_id, uint64_t customer_id,
+                                  bool archived, uint64_t expected_version);
+
+  // The key a lookup value is indexed under: a phone in any common format
+  // becomes E.164, an email is lower-cased. Invalid values fail.
+  static Result<std::string> LookupKey(Lookup by, std::string_view value);
+
+  // Customers whose index entry of kind `by` is `key` (from LookupKey),
+  // with ids above `after_id`, at most `limit` of them.
+  Result<LookupPage> Find(uint64_t account_id, Lookup by, std::string_view key,
+                          uint64_t after_id, size_t limit);
+
+  // The summary counts: a few point reads, independent of account size.
+  Result<std::string> Summary(uint64_t account_id);
+
+ private:
+  Result<std::string> Modify(uint64_t account_id, uint64_t customer_id,
+                             const fb::CustomerPatch& patch,
+                             uint64_t expected_version);
+
+  Store* store_;
+};
+
+// Rebuilds every index entry and counter of every account from the records
+// and returns an fb::CheckReport listing each difference.
+Result<std::string> CheckStore(Store* store);
+
+// The index keys and counters a record contributes; shared by the write
+// path and the checker, so the two cannot disagree on what should exist.
+std::vector<std::string> IndexKeysOf(const fb::CustomerT& customer);
+std::vector<uint8_t> CounterTagsOf(const fb::CustomerT& customer);
+
+}  // namespace custdb

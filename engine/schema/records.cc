@@ -1,0 +1,122 @@
+#include "engine/schema/records.h"
+
+#include <flatbuffers/idl.h>
+
+namespace custdb {
+namespace {
+
+using Verify = bool (*)(const uint8_t*, size_t);
+
+template <typename T>
+bool VerifyAs(const uint8_t* data, size_t size) {
+  flatbuffers::Verifier verifier(data, size);
+  return verifier.VerifyBuffer<T>(nullptr);
+}
+
+struct RecordType {
+  std::string_view name;
+  Verify verify;
+};
+
+// The tables that may be the root of a record crossing the ABI.
+constexpr RecordType kRecordTypes[] = {
+    {"Customer", VerifyAs<fb::Customer>},
+    {"CustomerDraft", VerifyAs<fb::CustomerDraft>},
+    {"CustomerPatch", VerifyAs<fb::CustomerPatch>},
+    {"Summary", VerifyAs<fb::Summary>},
+    {"CheckReport", VerifyAs<fb::CheckReport>},
+};
+
+constexpr size_t kMaxJsonBytes = 4u << 20;
+
+const RecordType* FindType(std::string_view name) {
+  for (const auto& t : kRecordTypes) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+// A parser loaded with the schema, its root set to `type`.
+Status LoadParser(flatbuffers::Parser* parser, std::string_view type) {
+  if (!parser->Parse(kSchemaText)) {
+    return Status::Internal("json: the compiled-in schema does not parse");
+  }
+  if (!parser->SetRootType(std::string(type).c_str())) {
+    return Status::Internal("json: the schema lacks a record type");
+  }
+  return Status::Ok();
+}
+
+flatbuffers::IDLOptions JsonOptions() {
+  flatbuffers::IDLOptions options;
+  options.strict_json = true;
+  options.natural_utf8 = true;
+  options.output_default_scalars_in_json = true;
+  options.indent_step = -1;
+  return options;
+}
+
+// FlatBuffers' messages can quote the offending input, which may be a
+// customer's data; only the position and the kind of error are kept.
+std::string DescribeParseError(const std::string& error) {
+  std::string where;
+  size_t colon = error.find(": error");
+  if (colon != std::string::npos) where = " at " + error.substr(0, colon);
+  std::string what = "cannot be parsed";
+  if (error.find("unknown field") != std::string::npos) {
+    what = "has a field the schema does not define";
+  } else if (error.find("required field") != std::string::npos) {
+    what = "lacks a required field";
+  } else if (error.find("enum") != std::string::npos) {
+    what = "has a value that is not one of the field's names";
+  }
+  return "json: " + what + where;
+}
+
+}  // namespace
+
+Result<std::string> JsonToRecord(std::string_view type_name,
+                                 std::string_view json) {
+  if (FindType(type_name) == nullptr) {
+    return Status::InvalidArgument("type_name: not a record type");
+  }
+  if (json.size() > kMaxJsonBytes) {
+    return Status::InvalidArgument("json: larger than the 4 MiB limit");
+  }
+  if (json.find('\0') != std::string_view::npos) {
+    return Status::InvalidArgument("json: contains a NUL byte");
+  }
+  flatbuffers::Parser parser(JsonOptions());
+  CUSTDB_RETURN_IF_ERROR(LoadParser(&parser, type_name));
+  std::string text(json);
+  if (!parser.ParseJson(text.c_str())) {
+    return Status::InvalidArgument(DescribeParseError(parser.error_));
+  }
+  const auto& builder = parser.builder_;
+  return std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()),
+                     builder.GetSize());
+}
+
+Result<std::string> RecordToJson(std::string_view type_name,
+                                 const uint8_t* data, size_t size) {
+  const RecordType* type = FindType(type_name);
+  if (type == nullptr) {
+    return Status::InvalidArgument("type_name: not a record type");
+  }
+  if (data == nullptr || size == 0) {
+    return Status::InvalidArgument("record: no bytes given");
+  }
+  if (size > kMaxRecordBytes || !type->verify(data, size)) {
+    return Status::InvalidArgument(
+        "record: not a valid FlatBuffers record of this type");
+  }
+  flatbuffers::Parser parser(JsonOptions());
+  CUSTDB_RETURN_IF_ERROR(LoadParser(&parser, type_name));
+  std::string json;
+  if (!flatbuffers::GenerateText(parser, data, &json)) {
+    return Status::InvalidArgument("record: cannot be printed as json");
+  }
+  return json;
+}
+
+}  // namespace custdb

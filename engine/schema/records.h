@@ -1,0 +1,58 @@
+// Helpers for the FlatBuffers records of the public schema.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <flatbuffers/flatbuffers.h>
+
+#include "custdb_generated.h"
+#include "engine/common/status.h"
+
+namespace custdb {
+
+// The largest record buffer accepted from a caller.
+inline constexpr size_t kMaxRecordBytes = 1u << 20;
+
+// Verifies that `size` bytes at `data` are a well-formed buffer whose root
+// is a T, and returns the root. `what` names the argument in the message.
+template <typename T>
+Result<const T*> VerifyRecord(const uint8_t* data, size_t size,
+                              std::string_view what) {
+  if (data == nullptr || size == 0) {
+    return Status::InvalidArgument(std::string(what) + ": no bytes given");
+  }
+  if (size > kMaxRecordBytes) {
+    return Status::InvalidArgument(std::string(what) +
+                                   ": larger than the 1 MiB record limit");
+  }
+  flatbuffers::Verifier verifier(data, size);
+  if (!verifier.VerifyBuffer<T>(nullptr)) {
+    return Status::InvalidArgument(
+        std::string(what) + ": not a valid FlatBuffers record of this type");
+  }
+  return flatbuffers::GetRoot<T>(data);
+}
+
+// Serializes an object-API value as a finished buffer.
+template <typename TObject>
+std::string PackRecord(const TObject& object) {
+  flatbuffers::FlatBufferBuilder builder(256);
+  builder.Finish(TObject::TableType::Pack(builder, &object));
+  return std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()),
+                     builder.GetSize());
+}
+
+// The schema text, compiled into the library for the JSON conversions.
+extern const char* const kSchemaText;
+
+// Converts JSON to a record of the table `type_name` ("CustomerDraft") and
+// back, through the compiled-in schema. Input records are verified first.
+Result<std::string> JsonToRecord(std::string_view type_name,
+                                 std::string_view json);
+Result<std::string> RecordToJson(std::string_view type_name,
+                                 const uint8_t* data, size_t size);
+
+}  // namespace custdb

@@ -1,0 +1,328 @@
+#include "engine/storage/store.h"
+
+#include <filesystem>
+#include <system_error>
+#include <vector>
+
+#include <rocksdb/cache.h>
+#include <rocksdb/listener.h>
+#include <rocksdb/merge_operator.h>
+#include <rocksdb/table.h>
+
+#include "engine/storage/keys.h"
+
+namespace custdb {
+namespace {
+
+const char* const kFamilyNames[] = {
+    "default",  // rocksdb::kDefaultColumnFamilyName
+    "records", "indexes", "trigrams", "timeline", "counters", "files",
+};
+static_assert(std::size(kFamilyNames) == static_cast<size_t>(Family::kCount));
+
+constexpr std::string_view kFormatVersionKey = "custdb.format_version";
+constexpr std::string_view kIdReservationKey = "custdb.id_reserved_until";
+constexpr uint64_t kIdBlock = 4096;
+
+// Adds signed 64-bit deltas, stored as 8 bytes big-endian two's
+// complement. A missing or malformed operand counts as zero, so a damaged
+// counter is reported by the checker instead of failing every write.
+class CounterAddOperator : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing,
+             const rocksdb::Slice& value, std::string* new_value,
+             rocksdb::Logger*) const override {
+    uint64_t sum = Decode(value);
+    if (existing != nullptr) sum += Decode(*existing);
+    new_value->clear();
+    keys::PutBigEndian64(new_value, sum);
+    return true;
+  }
+  const char* Name() const override { return "custdb.CounterAdd"; }
+
+ private:
+  static uint64_t Decode(const rocksdb::Slice& s) {
+    return s.size() == 8 ? keys::GetBigEndian64(s.data()) : 0;
+  }
+};
+
+// Forwards RocksDB's background events to the host's log callback, in
+// words of its own: file numbers and sizes, never keys or values.
+class LifecycleListener : public rocksdb::EventListener {
+ public:
+  explicit LifecycleListener(LogCallback log) : log_(std::move(log)) {}
+
+  void OnFlushCompleted(rocksdb::DB*,
+                        const rocksdb::FlushJobInfo& info) override {
+    log_(LogLevel::kInfo,
+         "flush completed: family " + info.cf_name + ", " +
+             std::to_string(info.table_properties.num_entries) + " entries");
+  }
+
+  void OnCompactionCompleted(rocksdb::DB*,
+                             const rocksdb::CompactionJobInfo& info) override {
+    log_(LogLevel::kInfo,
+         "compaction completed: family " + info.cf_name + ", level " +
+             std::to_string(info.base_input_level) + " to " +
+             std::to_string(info.output_level) + ", " +
+             std::to_string(info.input_files.size()) + " files in, " +
+             std::to_string(info.output_files.size()) + " out");
+  }
+
+  void OnStallConditionsChanged(const rocksdb::WriteStallInfo& info) override {
+    auto name = [](rocksdb::WriteStallCondition c) {
+      switch (c) {
+        case rocksdb::WriteStallCondition::kNormal:
+          return "normal";
+        case rocksdb::WriteStallCondition::kDelayed:
+          return "delayed";
+        case rocksdb::WriteStallCondition::kStopped:
+          return "stopped";
+      }
+      return "unknown";
+    };
+    log_(LogLevel::kWarn, std::string("write stall: family ") + info.cf_name +
+                              " went from " + name(info.condition.prev) +
+                              " to " + name(info.condition.cur));
+  }
+
+  void OnBackgroundError(rocksdb::BackgroundErrorReason,
+                         rocksdb::Status* error) override {
+    log_(LogLevel::kError,
+         std::string("background error: ") + error->ToString());
+  }
+
+  void OnErrorRecoveryCompleted(rocksdb::Status) override {
+    log_(LogLevel::kInfo, "recovered from a background error");
+  }
+
+ private:
+  LogCallback log_;
+};
+
+bool HasRocksDbFiles(const std::filesystem::path& dir) {
+  std::error_code ec;
+  return std::filesystem::exists(dir / "CURRENT", ec);
+}
+
+bool IsEmptyDirectory(const std::filesystem::path& dir) {
+  std::error_code ec;
+  return std::filesystem::is_empty(dir, ec) && !ec;
+}
+
+// Reads the format version of an existing store without locking it, so
+// that a store of another format is refused before anything is written.
+Status CheckExistingFormat(const std::string& path) {
+  std::vector<std::string> families;
+  rocksdb::Status s =
+      rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &families);
+  if (!s.ok()) return FromRocks(s, "reading the store's column families");
+  rocksdb::Options options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()}};
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  s = rocksdb::DB::OpenForReadOnly(options, path, descriptors, &handles, &raw);
+  if (!s.ok()) return FromRocks(s, "reading the store's format version");
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::string value;
+  s = db->Get(
+      rocksdb::ReadOptions(), handles[0],
+      rocksdb::Slice(kFormatVersionKey.data(), kFormatVersionKey.size()),
+      &value);
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  if (s.IsNotFound()) {
+    return Status::UnsupportedFormat(
+        "open: the directory holds a RocksDB database that is not a custdb "
+        "store");
+  }
+  if (!s.ok()) return FromRocks(s, "reading the store's format version");
+  if (value.size() != 8) {
+    return Status::Corruption("open: the store's format version is damaged");
+  }
+  uint64_t version = keys::GetBigEndian64(value.data());
+  if (version > kFormatVersion) {
+    return Status::UnsupportedFormat(
+        "open: the store has format version " + std::to_string(version) +
+        ", newer than the " + std::to_string(kFormatVersion) +
+        " this library reads");
+  }
+  if (version == 0) {
+    return Status::UnsupportedFormat("open: the store has format version 0");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status FromRocks(const rocksdb::Status& s, std::string_view operation) {
+  std::string op(operation);
+  if (s.ok()) return Status::Ok();
+  if (s.IsNotFound()) return Status::NotFound(op + ": not found");
+  if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) {
+    return Status::Busy(op + ": a lock could not be had in time; retry");
+  }
+  if (s.IsIOError()) {
+    std::string detail = s.ToString();
+    if (detail.find("lock") != std::string::npos ||
+        detail.find("LOCK") != std::string::npos) {
+      return Status::InUse(op +
+                           ": the store is in use by another process "
+                           "or another handle");
+    }
+    return Status::Io(op + ": " + detail);
+  }
+  if (s.IsCorruption()) {
+    return Status::Corruption(op + ": stored data is damaged");
+  }
+  if (s.IsNoSpace()) return Status::Io(op + ": no space left on the device");
+  return Status::Internal(op + ": " + s.ToString());
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path,
+                                           const StoreOptions& options) {
+  if (path.empty()) return Status::InvalidArgument("path: must not be empty");
+  std::filesystem::path dir(path);
+  std::error_code ec;
+  bool created = false;
+  if (HasRocksDbFiles(dir)) {
+    CUSTDB_RETURN_IF_ERROR(CheckExistingFormat(path));
+  } else if (std::filesystem::exists(dir, ec)) {
+    if (!std::filesystem::is_directory(dir, ec)) {
+      return Status::InvalidArgument("path: is not a directory");
+    }
+    if (!IsEmptyDirectory(dir)) {
+      return Status::UnsupportedFormat(
+          "open: the directory is not empty and holds no custdb store");
+    }
+    created = true;
+  } else {
+    std::filesystem::create_directories(dir, ec);
+    if (ec)
+      return Status::Io("open: cannot create the directory: " + ec.message());
+    created = true;
+  }
+
+  std::unique_ptr<Store> store(new Store());
+  store->log_ = options.log;
+  store->write_options_.sync = options.sync_commits;
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db_options.keep_log_file_num = 4;
+  if (options.log) {
+    db_options.listeners.push_back(
+        std::make_shared<LifecycleListener>(options.log));
+  }
+
+  rocksdb::BlockBasedTableOptions table_options;
+  table_options.block_cache = rocksdb::NewLRUCache(options.cache_bytes);
+  auto table_factory = std::shared_ptr<rocksdb::TableFactory>(
+      rocksdb::NewBlockBasedTableFactory(table_options));
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (size_t i = 0; i < static_cast<size_t>(Family::kCount); ++i) {
+    rocksdb::ColumnFamilyOptions cf;
+    cf.table_factory = table_factory;
+    if (i == static_cast<size_t>(Family::kCounters)) {
+      cf.merge_operator = std::make_shared<CounterAddOperator>();
+    }
+    if (i == static_cast<size_t>(Family::kFiles)) {
+      cf.enable_blob_files = true;
+      cf.min_blob_size = 4096;
+    }
+    descriptors.emplace_back(kFamilyNames[i], cf);
+  }
+
+  rocksdb::TransactionDBOptions txn_db_options;
+  txn_db_options.transaction_lock_timeout = 5000;  // ms
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::Status s = rocksdb::TransactionDB::Open(
+      rocksdb::Options(db_options, rocksdb::ColumnFamilyOptions()),
+      txn_db_options, path, descriptors, &handles, &store->db_);
+  if (!s.ok()) return FromRocks(s, "open");
+  for (size_t i = 0; i < handles.size(); ++i) store->handles_[i] = handles[i];
+
+  CUSTDB_RETURN_IF_ERROR(store->Initialize(created));
+  store->Log(LogLevel::kInfo,
+             std::string(created ? "created" : "opened") +
+                 " store at format version " + std::to_string(kFormatVersion) +
+                 ", last sequence " +
+                 std::to_string(store->db_->GetLatestSequenceNumber()));
+  return store;
+}
+
+Status Store::Initialize(bool created) {
+  rocksdb::WriteOptions synced;
+  synced.sync = true;
+  if (created) {
+    std::string value;
+    keys::PutBigEndian64(&value, kFormatVersion);
+    rocksdb::Status s = db_->Put(
+        synced, family(Family::kMeta),
+        rocksdb::Slice(kFormatVersionKey.data(), kFormatVersionKey.size()),
+        value);
+    if (!s.ok()) return FromRocks(s, "writing the format version");
+  }
+  std::string reserved;
+  rocksdb::Status s = db_->Get(
+      rocksdb::ReadOptions(), family(Family::kMeta),
+      rocksdb::Slice(kIdReservationKey.data(), kIdReservationKey.size()),
+      &reserved);
+  if (s.IsNotFound()) {
+    next_id_ = 1;
+  } else if (!s.ok()) {
+    return FromRocks(s, "reading the id reservation");
+  } else if (reserved.size() != 8) {
+    return Status::Corruption("open: the id reservation is damaged");
+  } else {
+    // Ids below the reservation may have been handed out before a crash.
+    next_id_ = keys::GetBigEndian64(reserved.data());
+  }
+  reserved_until_ = next_id_;
+  return Status::Ok();
+}
+
+Store::~Store() {
+  if (db_ == nullptr) return;
+  for (auto* h : handles_) {
+    if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
+  }
+  rocksdb::Status s = db_->Close();
+  if (!s.ok()) Log(LogLevel::kError, "close: " + s.ToString());
+  delete db_;
+  Log(LogLevel::kInfo, "closed store");
+}
+
+std::unique_ptr<rocksdb::Transaction> Store::BeginTransaction() const {
+  rocksdb::TransactionOptions options;
+  options.deadlock_detect = true;
+  return std::unique_ptr<rocksdb::Transaction>(
+      db_->BeginTransaction(write_options_, options));
+}
+
+Result<uint64_t> Store::AllocateId() {
+  std::lock_guard<std::mutex> lock(id_mutex_);
+  if (next_id_ >= reserved_until_) {
+    uint64_t until = next_id_ + kIdBlock;
+    std::string value;
+    keys::PutBigEndian64(&value, until);
+    rocksdb::WriteOptions synced;
+    synced.sync = true;
+    rocksdb::Status s = db_->Put(
+        synced, family(Family::kMeta),
+        rocksdb::Slice(kIdReservationKey.data(), kIdReservationKey.size()),
+        value);
+    if (!s.ok()) return FromRocks(s, "reserving customer ids");
+    reserved_until_ = until;
+  }
+  return next_id_++;
+}
+
+void Store::Log(LogLevel level, std::string_view message) const {
+  if (log_) log_(level, message);
+}
+
+}  // namespace custdb

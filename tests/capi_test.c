@@ -1,0 +1,548 @@
+/* The C ABI, called from plain C99: every function, and its error paths
+ * (NULL arguments, damaged buffers, another account's ids, stale
+ * versions, stale tokens, a closed store).
+ *
+ * usage: capi_test SCRATCH_DIR */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "custdb.h"
+
+static int failures = 0;
+static int checks = 0;
+
+#define CHECK(cond)                                                   \
+  do {                                                                \
+    checks++;                                                         \
+    if (!(cond)) {                                                    \
+      failures++;                                                     \
+      fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n",    \
+              __FILE__, __LINE__, #cond, custdb_last_error());        \
+    }                                                                 \
+  } while (0)
+
+#define CHECK_RC(expected, call) CHECK((call) == (expected))
+
+static char scratch[4096];
+
+static const char* path_of(const char* name) {
+  static char path[8192];
+  snprintf(path, sizeof path, "%s/%s", scratch, name);
+  return path;
+}
+
+static void remove_tree(const char* path) {
+  char command[9000];
+  snprintf(command, sizeof command, "rm -rf '%s'", path);
+  if (system(command) != 0) fprintf(stderr, "cannot remove %s\n", path);
+}
+
+/* A record made from JSON; aborts the test on failure. */
+static custdb_buffer* from_json(const char* type_name, const char* json) {
+  custdb_buffer* out = NULL;
+  int rc = custdb_record_from_json(&out, type_name, json, strlen(json));
+  if (rc != CUSTDB_OK) {
+    fprintf(stderr, "from_json(%s): %s\n", type_name, custdb_last_error());
+    exit(1);
+  }
+  return out;
+}
+
+/* The JSON text of a record, which the caller frees. */
+static char* to_json(const char* type_name, const custdb_buffer* record) {
+  custdb_buffer* out = NULL;
+  char* text;
+  if (custdb_record_to_json(&out, type_name, custdb_buffer_data(record),
+                            custdb_buffer_size(record)) != CUSTDB_OK) {
+    fprintf(stderr, "to_json(%s): %s\n", type_name, custdb_last_error());
+    exit(1);
+  }
+  text = malloc(custdb_buffer_size(out) + 1);
+  memcpy(text, custdb_buffer_data(out), custdb_buffer_size(out) + 1);
+  custdb_buffer_free(out);
+  return text;
+}
+
+/* The unsigned number after "field": in a JSON text, or -1. */
+static long long json_number(const char* json, const char* field) {
+  char pattern[128];
+  const char* at;
+  snprintf(pattern, sizeof pattern, "\"%s\":", field);
+  at = strstr(json, pattern);
+  if (at == NULL) return -1;
+  at += strlen(pattern);
+  while (*at == ' ') at++;
+  return strtoll(at, NULL, 10);
+}
+
+static int json_has(const char* json, const char* text) {
+  return strstr(json, text) != NULL;
+}
+
+static long long record_number(const char* type_name,
+                               const custdb_buffer* record,
+                               const char* field) {
+  char* json = to_json(type_name, record);
+  long long n = json_number(json, field);
+  free(json);
+  return n;
+}
+
+static uint64_t create(custdb_store* store, uint64_t account,
+                       const char* draft_json, int* existed,
+                       const custdb_create_options* options) {
+  custdb_buffer* draft = from_json("CustomerDraft", draft_json);
+  custdb_buffer* customer = NULL;
+  uint64_t id = 0;
+  int rc = custdb_customer_create(&customer, existed, store, account,
+                                  custdb_buffer_data(draft),
+                                  custdb_buffer_size(draft), options);
+  CHECK(rc == CUSTDB_OK);
+  if (rc == CUSTDB_OK) id = (uint64_t)record_number("Customer", customer, "id");
+  custdb_buffer_free(customer);
+  custdb_buffer_free(draft);
+  return id;
+}
+
+static long long summary_count(custdb_store* store, uint64_t account,
+                               const char* field) {
+  custdb_buffer* summary = NULL;
+  long long n = -1;
+  if (custdb_summary_get(&summary, store, account) == CUSTDB_OK) {
+    n = record_number("Summary", summary, field);
+  }
+  custdb_buffer_free(summary);
+  return n;
+}
+
+static int log_lines = 0;
+static void on_log(void* context, int level, const char* message) {
+  (void)level;
+  (void)message;
+  (*(int*)context)++;
+}
+
+static void test_versions_and_errors(void) {
+  CHECK((custdb_version() >> 16) == CUSTDB_VERSION_MAJOR);
+  CHECK(custdb_version() == CUSTDB_VERSION);
+  CHECK(strcmp(custdb_version_string(), "0.1.0") == 0);
+  CHECK(strcmp(custdb_error_name(CUSTDB_ENOTFOUND), "CUSTDB_ENOTFOUND") == 0);
+  CHECK(strcmp(custdb_error_name(CUSTDB_EINTERNAL), "CUSTDB_EINTERNAL") == 0);
+  CHECK(strcmp(custdb_error_name(12345), "unknown") == 0);
+  CHECK(custdb_last_error() != NULL);
+}
+
+static void test_null_safety(void) {
+  custdb_store* store = (custdb_store*)1;
+  custdb_buffer* buffer = (custdb_buffer*)1;
+  custdb_cursor* cursor = (custdb_cursor*)1;
+  uint8_t junk[4] = {1, 2, 3, 4};
+
+  custdb_buffer_free(NULL);
+  custdb_cursor_free(NULL);
+  custdb_store_close(NULL);
+  custdb_open_options_init(NULL);
+  custdb_create_options_init(NULL);
+  custdb_update_options_init(NULL);
+  custdb_list_options_init(NULL);
+  CHECK(custdb_buffer_data(NULL) == NULL);
+  CHECK(custdb_buffer_size(NULL) == 0);
+
+  CHECK_RC(CUSTDB_EINVAL, custdb_store_open(NULL, path_of("x"), NULL));
+  CHECK_RC(CUSTDB_EINVAL, custdb_store_open(&store, NULL, NULL));
+  CHECK(store == NULL);
+  CHECK(strstr(custdb_last_error(), "path") != NULL);
+  CHECK_RC(CUSTDB_EINVAL, custdb_store_check(NULL, NULL));
+  CHECK_RC(CUSTDB_EINVAL, custdb_store_check(&buffer, NULL));
+  CHECK(buffer == NULL);
+  CHECK_RC(CUSTDB_EINVAL,
+           custdb_customer_create(NULL, NULL, NULL, 1, junk, 4, NULL));
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_get(NULL, NULL, 1, 1));
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_get(&buffer, NULL, 1, 1));
+  CHECK_RC(CUSTDB_EINVAL,
+           custdb_customer_update(NULL, NULL, 1, 1, NULL, 0, NULL));
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_archive(NULL, NULL, 1, 1, NULL));
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_unarchive(NULL, NULL, 1, 1, NULL));
+  CHECK_RC(CUSTDB_EINVAL, custdb_summary_get(&buffer, NULL, 1));
+  CHECK_RC(CUSTDB_EINVAL, custdb_summary_get(NULL, NULL, 1));
+  CHECK_RC(CUSTDB_EINVAL,
+           custdb_customer_find_by_phone(&cursor, NULL, 1, "4158675309", NULL));
+  CHECK(cursor == NULL);
+  CHECK_RC(CUSTDB_EINVAL,
+           custdb_customer_find_by_email(NULL, NULL, 1, "a@b.io", NULL));
+  CHECK_RC(CUSTDB_EINVAL, custdb_cursor_next(NULL, NULL));
+  CHECK_RC(CUSTDB_EINVAL, custdb_cursor_next(&buffer, NULL));
+  CHECK_RC(CUSTDB_EINVAL, custdb_cursor_token(&buffer, NULL));
+  CHECK_RC(CUSTDB_EINVAL, custdb_record_from_json(NULL, "Customer", "{}", 2));
+  CHECK_RC(CUSTDB_EINVAL, custdb_record_from_json(&buffer, NULL, "{}", 2));
+  CHECK_RC(CUSTDB_EINVAL, custdb_record_from_json(&buffer, "Customer", NULL, 2));
+  CHECK_RC(CUSTDB_EINVAL, custdb_record_to_json(&buffer, "Customer", NULL, 0));
+  CHECK_RC(CUSTDB_EINVAL, custdb_record_to_json(&buffer, NULL, junk, 4));
+}
+
+static void test_json(void) {
+  custdb_buffer* out = NULL;
+  const char* broken = "{\"kind\": \"Individual\", \"first_name\": ";
+  const char* unknown = "{\"shoe_size\": 9}";
+  const char* bad_enum = "{\"kind\": \"Robot\"}";
+  uint8_t junk[64];
+  size_t i;
+  char* text;
+
+  CHECK_RC(CUSTDB_EINVAL, custdb_record_from_json(&out, "CustomerDraft",
+                                                  broken, strlen(broken)));
+  CHECK(out == NULL);
+  CHECK(strncmp(custdb_last_error(), "json:", 5) == 0);
+  CHECK_RC(CUSTDB_EINVAL, custdb_record_from_json(&out, "CustomerDraft",
+                                                  unknown, strlen(unknown)));
+  CHECK(strstr(custdb_last_error(), "field") != NULL);
+  CHECK_RC(CUSTDB_EINVAL, custdb_record_from_json(&out, "CustomerDraft",
+                                                  bad_enum, strlen(bad_enum)));
+  CHECK(strstr(custdb_last_error(), "Robot") == NULL);
+  CHECK_RC(CUSTDB_EINVAL, custdb_record_from_json(&out, "NoSuchTable", "{}", 2));
+  CHECK(strncmp(custdb_last_error(), "type_name:", 10) == 0);
+
+  for (i = 0; i < sizeof junk; i++) junk[i] = (uint8_t)(i * 37 + 11);
+  CHECK_RC(CUSTDB_EINVAL,
+           custdb_record_to_json(&out, "Customer", junk, sizeof junk));
+  CHECK_RC(CUSTDB_EINVAL, custdb_record_to_json(&out, "Customer", junk, 0));
+
+  out = from_json("CustomerDraft",
+                  "{\"kind\": \"Company\", \"company_name\": \"Acme\"}");
+  text = to_json("CustomerDraft", out);
+  CHECK(json_has(text, "\"company_name\": \"Acme\"") ||
+        json_has(text, "\"company_name\":\"Acme\""));
+  CHECK(json_has(text, "Company"));
+  free(text);
+  custdb_buffer_free(out);
+}
+
+static void test_open(void) {
+  custdb_store* store = NULL;
+  custdb_store* second = NULL;
+  custdb_open_options options;
+  FILE* file;
+
+  custdb_open_options_init(&options);
+  CHECK(options.version == CUSTDB_OPEN_OPTIONS_VERSION);
+  CHECK(options.sync_commits == 1);
+  options.version = 99;
+  CHECK_RC(CUSTDB_EINVAL, custdb_store_open(&store, path_of("open"), &options));
+  CHECK(strncmp(custdb_last_error(), "options.version", 15) == 0);
+
+  custdb_open_options_init(&options);
+  options.log = on_log;
+  options.log_context = &log_lines;
+  CHECK_RC(CUSTDB_OK, custdb_store_open(&store, path_of("open"), &options));
+  CHECK(store != NULL);
+  CHECK(strcmp(custdb_last_error(), "") == 0);
+  CHECK(log_lines >= 1);
+  CHECK_RC(CUSTDB_EINUSE, custdb_store_open(&second, path_of("open"), NULL));
+  CHECK(second == NULL);
+  custdb_store_close(store);
+  CHECK_RC(CUSTDB_OK, custdb_store_open(&store, path_of("open"), NULL));
+  custdb_store_close(store);
+
+  remove_tree(path_of("other"));
+  CHECK_RC(CUSTDB_OK, custdb_store_open(&store, path_of("other"), NULL));
+  custdb_store_close(store);
+  file = fopen(path_of("plain-file"), "w");
+  if (file != NULL) fclose(file);
+  CHECK_RC(CUSTDB_EINVAL, custdb_store_open(&store, path_of("plain-file"), NULL));
+}
+
+static void test_customers(custdb_store* store) {
+  custdb_create_options create_options;
+  custdb_update_options update_options;
+  custdb_buffer* record = NULL;
+  custdb_buffer* patch;
+  custdb_buffer* report = NULL;
+  uint8_t junk[32];
+  int existed = -1;
+  uint64_t ann, again, switchboard, other_account;
+  char* text;
+  size_t i;
+
+  ann = create(store, 1,
+               "{\"kind\": \"Individual\", \"first_name\": \"Ann\", "
+               "\"last_name\": \"Lee\", \"phone\": \"(415) 867-5309\", "
+               "\"email\": \"Ann@Example.com\"}",
+               &existed, NULL);
+  CHECK(ann != 0);
+  CHECK(existed == 0);
+
+  again = create(store, 1,
+                 "{\"kind\": \"Individual\", \"first_name\": \"Annie\", "
+                 "\"phone\": \"+1 415 867 5309\"}",
+                 &existed, NULL);
+  CHECK(again == ann);
+  CHECK(existed == 1);
+
+  custdb_create_options_init(&create_options);
+  create_options.allow_duplicate_phone = 1;
+  switchboard = create(store, 1,
+                       "{\"kind\": \"Company\", \"company_name\": \"Hotel\", "
+                       "\"phone\": \"415-867-5309\"}",
+                       &existed, &create_options);
+  CHECK(switchboard != ann);
+  CHECK(existed == 0);
+  CHECK(summary_count(store, 1, "total") == 2);
+  CHECK(summary_count(store, 1, "companies") == 1);
+
+  other_account = create(store, 2,
+                         "{\"kind\": \"Individual\", \"first_name\": \"Bo\", "
+                         "\"phone\": \"415-867-5309\"}",
+                         &existed, NULL);
+  CHECK(existed == 0);
+  CHECK(other_account != ann);
+  CHECK(summary_count(store, 2, "total") == 1);
+
+  /* Invalid drafts: the field is named, the value never quoted. */
+  patch = from_json("CustomerDraft",
+                    "{\"kind\": \"Individual\", \"first_name\": \"Cy\", "
+                    "\"phone\": \"415-867-530\"}");
+  CHECK_RC(CUSTDB_EINVAL,
+           custdb_customer_create(&record, &existed, store, 1,
+                                  custdb_buffer_data(patch),
+                                  custdb_buffer_size(patch), NULL));
+  CHECK(record == NULL);
+  CHECK(strncmp(custdb_last_error(), "phone:", 6) == 0);
+  CHECK(strstr(custdb_last_error(), "530") == NULL);
+  CHECK_RC(CUSTDB_EINVAL,
+           custdb_customer_create(&record, &existed, store, 0,
+                                  custdb_buffer_data(patch),
+                                  custdb_buffer_size(patch), NULL));
+  custdb_buffer_free(patch);
+  for (i = 0; i < sizeof junk; i++) junk[i] = (uint8_t)(0xA5 ^ i);
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_create(&record, &existed, store, 1,
+                                                 junk, sizeof junk, NULL));
+  CHECK(strncmp(custdb_last_error(), "draft:", 6) == 0);
+  CHECK(summary_count(store, 1, "total") == 2);
+
+  /* Get: another account's id is not found. */
+  CHECK_RC(CUSTDB_OK, custdb_customer_get(&record, store, 1, ann));
+  text = to_json("Customer", record);
+  CHECK(json_has(text, "+14158675309"));
+  CHECK(json_has(text, "(415) 867-5309"));
+  CHECK(json_number(text, "version") == 1);
+  CHECK(json_number(text, "number") == 1);
+  free(text);
+  custdb_buffer_free(record);
+  record = NULL;
+  CHECK_RC(CUSTDB_ENOTFOUND, custdb_customer_get(&record, store, 2, ann));
+  CHECK(record == NULL);
+  CHECK_RC(CUSTDB_ENOTFOUND, custdb_customer_get(&record, store, 1, 987654321));
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_get(&record, store, 1, 0));
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_get(&record, store, 0, ann));
+
+  /* Conditional update: the version read, then a stale one. */
+  patch = from_json("CustomerPatch", "{\"first_name\": \"Anna\", \"vip\": true}");
+  custdb_update_options_init(&update_options);
+  update_options.expected_version = 1;
+  CHECK_RC(CUSTDB_OK, custdb_customer_update(&record, store, 1, ann,
+                                             custdb_buffer_data(patch),
+                                             custdb_buffer_size(patch),
+                                             &update_options));
+  CHECK(record_number("Customer", record, "version") == 2);
+  custdb_buffer_free(record);
+  CHECK_RC(CUSTDB_ECONFLICT, custdb_customer_update(&record, store, 1, ann,
+                                                    custdb_buffer_data(patch),
+                                                    custdb_buffer_size(patch),
+                                                    &update_options));
+  CHECK(record == NULL);
+  CHECK_RC(CUSTDB_ENOTFOUND, custdb_customer_update(NULL, store, 2, ann,
+                                                    custdb_buffer_data(patch),
+                                                    custdb_buffer_size(patch),
+                                                    NULL));
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_update(NULL, store, 1, ann, junk,
+                                                 sizeof junk, NULL));
+  update_options.version = 0;
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_update(NULL, store, 1, ann,
+                                                 custdb_buffer_data(patch),
+                                                 custdb_buffer_size(patch),
+                                                 &update_options));
+  custdb_buffer_free(patch);
+  CHECK(summary_count(store, 1, "vip") == 1);
+
+  patch = from_json("CustomerPatch", "{\"kind\": \"Company\"}");
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_update(NULL, store, 1, ann,
+                                                 custdb_buffer_data(patch),
+                                                 custdb_buffer_size(patch),
+                                                 NULL));
+  CHECK(strncmp(custdb_last_error(), "kind:", 5) == 0);
+  custdb_buffer_free(patch);
+
+  /* Archive hides from the counts; unarchive brings it back. */
+  CHECK_RC(CUSTDB_OK, custdb_customer_archive(&record, store, 1, ann, NULL));
+  text = to_json("Customer", record);
+  CHECK(json_has(text, "Archived"));
+  free(text);
+  custdb_buffer_free(record);
+  CHECK(summary_count(store, 1, "total") == 1);
+  CHECK(summary_count(store, 1, "archived") == 1);
+  CHECK(summary_count(store, 1, "vip") == 0);
+  CHECK_RC(CUSTDB_ENOTFOUND,
+           custdb_customer_archive(NULL, store, 2, ann, NULL));
+  CHECK_RC(CUSTDB_OK, custdb_customer_unarchive(NULL, store, 1, ann, NULL));
+  CHECK(summary_count(store, 1, "total") == 2);
+  CHECK(summary_count(store, 1, "active") == 2);
+  CHECK_RC(CUSTDB_EINVAL, custdb_summary_get(&record, store, 0));
+
+  CHECK_RC(CUSTDB_OK, custdb_store_check(&report, store));
+  text = to_json("CheckReport", report);
+  CHECK(json_number(text, "records_checked") == 3);
+  CHECK(!json_has(text, "\"message\""));
+  free(text);
+  custdb_buffer_free(report);
+}
+
+static int count_cursor(custdb_cursor* cursor, int limit) {
+  custdb_buffer* record = NULL;
+  int n = 0;
+  while (n < limit && custdb_cursor_next(&record, cursor) == CUSTDB_OK &&
+         record != NULL) {
+    n++;
+    custdb_buffer_free(record);
+  }
+  return n;
+}
+
+static void test_cursors(custdb_store* store) {
+  custdb_create_options create_options;
+  custdb_list_options list_options;
+  custdb_cursor* cursor = NULL;
+  custdb_cursor* resumed = NULL;
+  custdb_buffer* token = NULL;
+  custdb_buffer* record = NULL;
+  uint8_t damaged[64];
+  int existed = 0;
+  int i;
+
+  custdb_create_options_init(&create_options);
+  create_options.allow_duplicate_phone = 1;
+  for (i = 0; i < 5; i++) {
+    create(store, 3,
+           "{\"kind\": \"Individual\", \"first_name\": \"Pat\", "
+           "\"phone\": \"510-555-0111\", \"email\": \"pat@example.com\"}",
+           &existed, &create_options);
+  }
+
+  CHECK_RC(CUSTDB_OK, custdb_customer_find_by_phone(&cursor, store, 3,
+                                                    "(510) 555-0111", NULL));
+  CHECK(count_cursor(cursor, 2) == 2);
+  CHECK_RC(CUSTDB_OK, custdb_cursor_token(&token, cursor));
+  custdb_cursor_free(cursor);
+
+  custdb_list_options_init(&list_options);
+  list_options.resume_token = custdb_buffer_data(token);
+  list_options.resume_token_size = custdb_buffer_size(token);
+  CHECK_RC(CUSTDB_OK, custdb_customer_find_by_phone(&resumed, store, 3,
+                                                    "5105550111",
+                                                    &list_options));
+  CHECK(count_cursor(resumed, 100) == 3);
+  CHECK_RC(CUSTDB_OK, custdb_cursor_next(&record, resumed));
+  CHECK(record == NULL);
+  custdb_cursor_free(resumed);
+
+  /* A token belongs to its account, its list and its query. */
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_find_by_phone(
+                              &resumed, store, 1, "5105550111", &list_options));
+  CHECK(resumed == NULL);
+  CHECK(strncmp(custdb_last_error(), "resume_token:", 13) == 0);
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_find_by_email(
+                              &resumed, store, 3, "pat@example.com",
+                              &list_options));
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_find_by_phone(
+                              &resumed, store, 3, "4158675309", &list_options));
+  memcpy(damaged, custdb_buffer_data(token), custdb_buffer_size(token));
+  damaged[3] ^= 1;
+  list_options.resume_token = damaged;
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_find_by_phone(
+                              &resumed, store, 3, "5105550111", &list_options));
+  list_options.resume_token = NULL;
+  list_options.resume_token_size = 5;
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_find_by_phone(
+                              &resumed, store, 3, "5105550111", &list_options));
+  custdb_buffer_free(token);
+
+  CHECK_RC(CUSTDB_OK, custdb_customer_find_by_email(&cursor, store, 3,
+                                                    "PAT@EXAMPLE.COM", NULL));
+  CHECK(count_cursor(cursor, 100) == 5);
+  custdb_cursor_free(cursor);
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_find_by_phone(&cursor, store, 3,
+                                                        "call me", NULL));
+  CHECK(strncmp(custdb_last_error(), "phone:", 6) == 0);
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_find_by_email(&cursor, store, 3,
+                                                        "pat", NULL));
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_find_by_phone(&cursor, store, 3,
+                                                        NULL, NULL));
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_find_by_phone(&cursor, store, 0,
+                                                        "5105550111", NULL));
+}
+
+static void test_cursor_outlives_store(void) {
+  custdb_store* store = NULL;
+  custdb_cursor* cursor = NULL;
+  custdb_buffer* record = NULL;
+  int existed = 0;
+  remove_tree(path_of("outlive"));
+  CHECK_RC(CUSTDB_OK, custdb_store_open(&store, path_of("outlive"), NULL));
+  create(store, 1,
+         "{\"kind\": \"Individual\", \"first_name\": \"Al\", "
+         "\"phone\": \"510-555-0123\"}",
+         &existed, NULL);
+  CHECK_RC(CUSTDB_OK, custdb_customer_find_by_phone(&cursor, store, 1,
+                                                    "510-555-0123", NULL));
+  custdb_store_close(store);
+  CHECK_RC(CUSTDB_ECLOSED, custdb_cursor_next(&record, cursor));
+  CHECK(record == NULL);
+  custdb_cursor_free(cursor);
+  /* The store was really closed: it can be opened again. */
+  CHECK_RC(CUSTDB_OK, custdb_store_open(&store, path_of("outlive"), NULL));
+  custdb_store_close(store);
+}
+
+static void test_reopen(void) {
+  custdb_store* store = NULL;
+  custdb_buffer* record = NULL;
+  int existed = 0;
+  uint64_t id;
+  remove_tree(path_of("reopen"));
+  CHECK_RC(CUSTDB_OK, custdb_store_open(&store, path_of("reopen"), NULL));
+  id = create(store, 9,
+              "{\"kind\": \"Company\", \"company_name\": \"Kept Co\", "
+              "\"phone\": \"628-555-0100\"}",
+              &existed, NULL);
+  custdb_store_close(store);
+  CHECK_RC(CUSTDB_OK, custdb_store_open(&store, path_of("reopen"), NULL));
+  CHECK_RC(CUSTDB_OK, custdb_customer_get(&record, store, 9, id));
+  custdb_buffer_free(record);
+  CHECK(summary_count(store, 9, "companies") == 1);
+  custdb_store_close(store);
+}
+
+int main(int argc, char** argv) {
+  custdb_store* store = NULL;
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s SCRATCH_DIR\n", argv[0]);
+    return 2;
+  }
+  snprintf(scratch, sizeof scratch, "%s", argv[1]);
+  remove_tree(scratch);
+
+  test_versions_and_errors();
+  test_null_safety();
+  test_json();
+  test_open();
+  CHECK_RC(CUSTDB_OK, custdb_store_open(&store, path_of("main"), NULL));
+  test_customers(store);
+  test_cursors(store);
+  custdb_store_close(store);
+  test_cursor_outlives_store();
+  test_reopen();
+
+  remove_tree(scratch);
+  printf("%d passed, %d failed\n", checks - failures, failures);
+  return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,107 @@
+#include "engine/storage/keys.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+#include "engine/storage/resume_token.h"
+
+namespace custdb::keys {
+
+TEST_CASE("every key starts with the big-endian account id") {
+  std::string key = CustomerKey(0x0102030405060708ULL, 9);
+  REQUIRE(key.size() == 17);
+  CHECK(key.substr(0, 8) == std::string("\x01\x02\x03\x04\x05\x06\x07\x08"));
+  CHECK(key.rfind(AccountPrefix(0x0102030405060708ULL), 0) == 0);
+}
+
+TEST_CASE("an account's keys sort before the next account's") {
+  CHECK(CustomerKey(1, UINT64_MAX) < CustomerKey(2, 0));
+  CHECK(IndexKey(1, IndexTag::kPhone, "\xFF\xFF", UINT64_MAX) <
+        AccountPrefix(2));
+}
+
+TEST_CASE("string components sort as the strings do, NUL bytes included") {
+  std::vector<std::string> values = {"",      "a",    std::string("a\0", 2),
+                                     "a\x01", "ab",   std::string("a\0b", 3),
+                                     "b",     "\xFF", std::string("\0", 1)};
+  std::vector<std::string> keys_of;
+  for (const auto& v : values)
+    keys_of.push_back(IndexKey(1, IndexTag::kName, v, 7));
+  std::vector<size_t> by_value(values.size()), by_key(values.size());
+  for (size_t i = 0; i < values.size(); ++i) by_value[i] = by_key[i] = i;
+  std::sort(by_value.begin(), by_value.end(),
+            [&](size_t a, size_t b) { return values[a] < values[b]; });
+  std::sort(by_key.begin(), by_key.end(),
+            [&](size_t a, size_t b) { return keys_of[a] < keys_of[b]; });
+  CHECK(by_value == by_key);
+}
+
+TEST_CASE("index keys decode to what was encoded") {
+  std::mt19937_64 rng(42);
+  for (int i = 0; i < 500; ++i) {
+    std::string value;
+    size_t n = rng() % 12;
+    for (size_t j = 0; j < n; ++j)
+      value.push_back(static_cast<char>(rng() % 4 == 0 ? 0 : rng()));
+    uint64_t account = rng(), id = rng();
+    auto parsed = ParseIndexKey(IndexKey(account, IndexTag::kEmail, value, id));
+    REQUIRE(parsed.has_value());
+    CHECK(parsed->account_id == account);
+    CHECK(parsed->tag == IndexTag::kEmail);
+    CHECK(parsed->value == value);
+    CHECK(parsed->customer_id == id);
+  }
+}
+
+TEST_CASE("malformed keys are refused, not misread") {
+  CHECK_FALSE(ParseIndexKey("").has_value());
+  CHECK_FALSE(ParseIndexKey(std::string(9, 'x')).has_value());
+  std::string key = IndexKey(1, IndexTag::kPhone, "+14158675309", 3);
+  CHECK_FALSE(ParseIndexKey(key.substr(0, key.size() - 1)).has_value());
+  CHECK_FALSE(ParseIndexKey(key + "x").has_value());
+  std::string bad_escape = AccountPrefix(1) + "P" + std::string("a\0\x02", 3);
+  CHECK_FALSE(ParseIndexKey(bad_escape).has_value());
+  CHECK_FALSE(ParseRecordKey("short").has_value());
+}
+
+TEST_CASE("the end of a prefix is the smallest key after all its keys") {
+  CHECK(PrefixEnd("ab") == "ac");
+  CHECK(PrefixEnd(std::string("a\xFF", 2)) == "b");
+  CHECK(PrefixEnd(std::string("\xFF\xFF", 2)).empty());
+  std::string prefix = IndexValuePrefix(1, IndexTag::kPhone, "+1415");
+  CHECK(IndexKey(1, IndexTag::kPhone, "+1415", UINT64_MAX) < PrefixEnd(prefix));
+}
+
+TEST_CASE("a resume token round-trips and is bound to its list") {
+  ResumePosition p{1, 42, HashQuery("+14158675309"), "12345678"};
+  std::string token = EncodeResumeToken(p);
+  auto back = DecodeResumeToken(token, 1, 42, p.query_hash);
+  REQUIRE(back.ok());
+  CHECK(back->position == "12345678");
+  CHECK(DecodeResumeToken(token, 2, 42, p.query_hash)
+            .status()
+            .IsInvalidArgument());
+  CHECK(DecodeResumeToken(token, 1, 43, p.query_hash)
+            .status()
+            .IsInvalidArgument());
+  CHECK(DecodeResumeToken(token, 1, 42, p.query_hash + 1)
+            .status()
+            .IsInvalidArgument());
+  CHECK(token.find("4158675309") == std::string::npos);
+}
+
+TEST_CASE("a damaged resume token is refused") {
+  std::string token = EncodeResumeToken({1, 42, 7, "12345678"});
+  for (size_t i = 0; i < token.size(); ++i) {
+    std::string bad = token;
+    bad[i] = static_cast<char>(bad[i] ^ 0x40);
+    CHECK_FALSE(DecodeResumeToken(bad, 1, 42, 7).ok());
+  }
+  CHECK_FALSE(DecodeResumeToken("", 1, 42, 7).ok());
+  CHECK_FALSE(DecodeResumeToken(token.substr(0, 10), 1, 42, 7).ok());
+}
+
+}  // namespace custdb::keys

@@ -1,0 +1,136 @@
+#include "engine/storage/store.h"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <vector>
+
+#include "engine/storage/keys.h"
+#include "test_util.h"
+
+namespace custdb {
+namespace {
+
+using testing::OpenStore;
+using testing::TempDir;
+
+TEST_CASE("opening a missing directory creates an empty store") {
+  TempDir dir;
+  auto store = OpenStore(dir.sub("new/nested"));
+  CHECK(std::filesystem::exists(dir.sub("new/nested/CURRENT")));
+}
+
+TEST_CASE("a store that is open cannot be opened a second time") {
+  TempDir dir;
+  auto first = OpenStore(dir.path());
+  auto second = Store::Open(dir.path(), StoreOptions());
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.status().code() == Code::kInUse);
+  CHECK(second.status().message().find("in use") != std::string::npos);
+}
+
+TEST_CASE("a closed store can be opened again") {
+  TempDir dir;
+  { auto store = OpenStore(dir.path()); }
+  auto again = Store::Open(dir.path(), StoreOptions());
+  CHECK(again.ok());
+}
+
+TEST_CASE("a directory with other files in it is not taken over") {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path());
+  std::ofstream(dir.sub("notes.txt")) << "mine";
+  auto store = Store::Open(dir.path(), StoreOptions());
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == Code::kUnsupportedFormat);
+  CHECK(std::filesystem::exists(dir.sub("notes.txt")));
+  CHECK_FALSE(std::filesystem::exists(dir.sub("CURRENT")));
+}
+
+TEST_CASE("a RocksDB database that is not a custdb store is refused") {
+  TempDir dir;
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::Open(options, dir.path(), &raw).ok());
+    delete raw;
+  }
+  auto store = Store::Open(dir.path(), StoreOptions());
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == Code::kUnsupportedFormat);
+  CHECK(store.status().message().find("not a custdb store") !=
+        std::string::npos);
+}
+
+TEST_CASE("a store of a newer format version is refused") {
+  TempDir dir;
+  {
+    auto store = OpenStore(dir.path());
+    std::string newer;
+    keys::PutBigEndian64(&newer, kFormatVersion + 1);
+    REQUIRE(store->db()
+                ->Put(rocksdb::WriteOptions(), store->family(Family::kMeta),
+                      "custdb.format_version", newer)
+                .ok());
+  }
+  auto store = Store::Open(dir.path(), StoreOptions());
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == Code::kUnsupportedFormat);
+  CHECK(store.status().message().find("newer") != std::string::npos);
+}
+
+TEST_CASE("ids are never handed out twice, across reopening") {
+  TempDir dir;
+  std::set<uint64_t> seen;
+  for (int round = 0; round < 3; ++round) {
+    auto store = OpenStore(dir.path());
+    for (int i = 0; i < 5000; ++i) {
+      auto id = store->AllocateId();
+      REQUIRE(id.ok());
+      CHECK(*id != 0);
+      CHECK(seen.insert(*id).second);
+    }
+  }
+}
+
+TEST_CASE("the log callback hears the lifecycle and no record contents") {
+  TempDir dir;
+  std::mutex mutex;
+  std::vector<std::string> lines;
+  StoreOptions options;
+  options.log = [&](LogLevel, std::string_view message) {
+    std::lock_guard<std::mutex> lock(mutex);
+    lines.emplace_back(message);
+  };
+  {
+    auto store = Store::Open(dir.path(), options);
+    REQUIRE(store.ok());
+    auto& s = *store;
+    for (int i = 0; i < 100; ++i) {
+      REQUIRE(s->db()
+                  ->Put(rocksdb::WriteOptions(), s->family(Family::kRecords),
+                        "secret-" + std::to_string(i), "555-0100")
+                  .ok());
+    }
+    REQUIRE(s->db()
+                ->Flush(rocksdb::FlushOptions(), s->family(Family::kRecords))
+                .ok());
+  }
+  std::lock_guard<std::mutex> lock(mutex);
+  REQUIRE(lines.size() >= 3);
+  CHECK(lines.front().find("created store") != std::string::npos);
+  CHECK(lines.back().find("closed store") != std::string::npos);
+  bool flushed = false;
+  for (const auto& line : lines) {
+    if (line.find("flush completed") != std::string::npos) flushed = true;
+    CHECK(line.find("secret") == std::string::npos);
+    CHECK(line.find("555") == std::string::npos);
+  }
+  CHECK(flushed);
+}
+
+}  // namespace
+}  // namespace custdb
