@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs what custdb needs to build and test on Debian 12, when missing.
+# Safe to run again: it only calls apt-get when a package is absent.
+set -eu
+
+packages="build-essential cmake ninja-build pkg-config clang-format
+  librocksdb-dev libflatbuffers-dev flatbuffers-compiler libxxhash-dev
+  libutf8proc-dev libsodium-dev libbenchmark-dev doctest-dev abigail-tools"
+
+missing=""
+for p in $packages; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"
+  then
+    missing="$missing $p"
+  fi
+done
+
+if [ -n "$missing" ]; then
+  echo "setup: installing$missing"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing
+fi

@@ -1,0 +1,15 @@
+#!/bin/sh
+# Compares the library's ABI with the baseline. abidiff's exit status is a
+# bit field: 1 error, 2 usage error, 4 some change, 8 an incompatible
+# change. Additions set only 4, which passes.
+set -u
+abidw="$1" abidiff="$2" lib="$3" baseline="$4" headers="$5" current="$6"
+"$abidw" --no-corpus-path --exported-interfaces-only --drop-private-types --no-show-locs --headers-dir "$headers" --out-file "$current" \
+  "$lib" || exit 1
+"$abidiff" --headers-dir2 "$headers" "$baseline" "$current"
+rc=$?
+if [ $((rc & 11)) -ne 0 ]; then
+  echo "abi_compat: the ABI changed incompatibly (abidiff status $rc)"
+  exit 1
+fi
+echo "abi_compat: compatible with the baseline (abidiff status $rc)"
