@@ -389,8 +389,9 @@ int custdb_customer_create(custdb_buffer** out, int* out_existed,
     if (!OptionsVersionOk(options, CUSTDB_CREATE_OPTIONS_VERSION)) {
       return Invalid("options.version: not a version this library knows");
     }
+    std::string storage;
     auto root = custdb::VerifyRecord<custdb::fb::CustomerDraft>(
-        draft, draft_size, "draft");
+        draft, draft_size, "draft", &storage);
     if (!root.ok()) return Fail(root.status());
     custdb::CreateOptions create;
     create.allow_duplicate_phone =
@@ -431,8 +432,9 @@ int custdb_customer_update(custdb_buffer** out, custdb_store* store,
     if (!ExpectedVersion(options, &expected)) {
       return Invalid("options.version: not a version this library knows");
     }
+    std::string storage;
     auto root = custdb::VerifyRecord<custdb::fb::CustomerPatch>(
-        patch, patch_size, "patch");
+        patch, patch_size, "patch", &storage);
     if (!root.ok()) return Fail(root.status());
     return WithStore(store, [&](custdb::Customers& customers, custdb::Store&) {
       return EmitResult(

@@ -320,6 +320,24 @@ static void test_customers(custdb_store* store) {
   CHECK(strncmp(custdb_last_error(), "draft:", 6) == 0);
   CHECK(summary_count(store, 1, "total") == 2);
 
+  /* A draft at an odd address is read as well as an aligned one. */
+  patch = from_json("CustomerDraft",
+                    "{\"kind\": \"Individual\", \"first_name\": \"Odd\", "
+                    "\"phone\": \"628-555-0142\"}");
+  {
+    uint8_t* shifted = malloc(custdb_buffer_size(patch) + 1);
+    memcpy(shifted + 1, custdb_buffer_data(patch), custdb_buffer_size(patch));
+    CHECK_RC(CUSTDB_OK, custdb_customer_create(&record, &existed, store, 4,
+                                               shifted + 1,
+                                               custdb_buffer_size(patch),
+                                               NULL));
+    CHECK(existed == 0);
+    custdb_buffer_free(record);
+    record = NULL;
+    free(shifted);
+  }
+  custdb_buffer_free(patch);
+
   /* Get: another account's id is not found. */
   CHECK_RC(CUSTDB_OK, custdb_customer_get(&record, store, 1, ann));
   text = to_json("Customer", record);
@@ -391,7 +409,7 @@ static void test_customers(custdb_store* store) {
 
   CHECK_RC(CUSTDB_OK, custdb_store_check(&report, store));
   text = to_json("CheckReport", report);
-  CHECK(json_number(text, "records_checked") == 3);
+  CHECK(json_number(text, "records_checked") == 4);
   CHECK(!json_has(text, "\"message\""));
   free(text);
   custdb_buffer_free(report);

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <deque>
 #include <set>
 #include <thread>
 #include <vector>
@@ -72,7 +73,7 @@ struct Fixture {
     return r->issues() == nullptr ? 0 : r->issues()->size();
   }
 
-  std::vector<std::string> kept;
+  std::deque<std::string> kept;  // stable addresses for the roots
 };
 
 TEST_CASE("creating an individual stores it with its assigned fields") {
@@ -252,7 +253,9 @@ TEST_CASE("an update made on a stale version is refused and changes nothing") {
   patch.first_name = "Hannah";
   auto stale = f.Patch(1, c->id(), patch, 1);
   CHECK(stale.status().IsConflict());
-  auto now = Root<fb::Customer>(*f.customers.Get(1, c->id()));
+  auto stored = f.customers.Get(1, c->id());
+  REQUIRE(stored.ok());
+  auto now = Root<fb::Customer>(*stored);
   CHECK(Str(now->first_name()) == "Anna");
   CHECK(now->version() == 2);
   CHECK(f.Patch(1, c->id(), patch, 2).ok());
@@ -344,7 +347,9 @@ TEST_CASE("invalid input is refused with the field named and changes nothing") {
   fb::CustomerPatchT patch;
   patch.email = "bad@";
   CHECK(f.Patch(1, c->id(), patch).status().IsInvalidArgument());
-  auto now = Root<fb::Customer>(*f.customers.Get(1, c->id()));
+  auto stored = f.customers.Get(1, c->id());
+  REQUIRE(stored.ok());
+  auto now = Root<fb::Customer>(*stored);
   CHECK(now->version() == 1);
   CHECK(f.Summary(1).total == 1);
   CHECK(f.CheckIssues() == 0);

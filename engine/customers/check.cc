@@ -92,9 +92,10 @@ class Checker {
       }
       ++report_.records_checked;
       auto value = it->value();
+      std::string storage;
       auto root = VerifyRecord<fb::Customer>(
           reinterpret_cast<const uint8_t*>(value.data()), value.size(),
-          "record");
+          "record", &storage);
       if (!root.ok()) {
         AddIssue(key->account_id, key->id, "the record is damaged");
         continue;

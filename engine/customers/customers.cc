@@ -110,9 +110,10 @@ Status WriteDerived(Store* store, rocksdb::Transaction* txn,
 
 Result<fb::CustomerT> DecodeCustomer(const std::string& bytes,
                                      uint64_t customer_id) {
+  std::string storage;
   auto root =
       VerifyRecord<fb::Customer>(reinterpret_cast<const uint8_t*>(bytes.data()),
-                                 bytes.size(), "stored customer");
+                                 bytes.size(), "stored customer", &storage);
   if (!root.ok()) {
     return Status::Corruption("customer " + std::to_string(customer_id) +
                               ": the stored record is damaged");

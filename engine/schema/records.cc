@@ -106,6 +106,8 @@ Result<std::string> RecordToJson(std::string_view type_name,
   if (data == nullptr || size == 0) {
     return Status::InvalidArgument("record: no bytes given");
   }
+  std::string storage;
+  data = AlignedBytes(data, size, &storage);
   if (size > kMaxRecordBytes || !type->verify(data, size)) {
     return Status::InvalidArgument(
         "record: not a valid FlatBuffers record of this type");

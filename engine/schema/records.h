@@ -16,11 +16,22 @@ namespace custdb {
 // The largest record buffer accepted from a caller.
 inline constexpr size_t kMaxRecordBytes = 1u << 20;
 
+// FlatBuffers reads scalars in place, so a buffer must start at an address
+// aligned for its widest scalar (8 bytes). Returns `data` when it is, else
+// a copy of the bytes kept in `storage`.
+inline const uint8_t* AlignedBytes(const uint8_t* data, size_t size,
+                                   std::string* storage) {
+  if (reinterpret_cast<uintptr_t>(data) % 8 == 0) return data;
+  storage->assign(reinterpret_cast<const char*>(data), size);
+  return reinterpret_cast<const uint8_t*>(storage->data());
+}
+
 // Verifies that `size` bytes at `data` are a well-formed buffer whose root
-// is a T, and returns the root. `what` names the argument in the message.
+// is a T, and returns the root, which points into `data` or, when `data`
+// is misaligned, into `storage`. `what` names the argument in the message.
 template <typename T>
 Result<const T*> VerifyRecord(const uint8_t* data, size_t size,
-                              std::string_view what) {
+                              std::string_view what, std::string* storage) {
   if (data == nullptr || size == 0) {
     return Status::InvalidArgument(std::string(what) + ": no bytes given");
   }
@@ -28,6 +39,7 @@ Result<const T*> VerifyRecord(const uint8_t* data, size_t size,
     return Status::InvalidArgument(std::string(what) +
                                    ": larger than the 1 MiB record limit");
   }
+  data = AlignedBytes(data, size, storage);
   flatbuffers::Verifier verifier(data, size);
   if (!verifier.VerifyBuffer<T>(nullptr)) {
     return Status::InvalidArgument(
