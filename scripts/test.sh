@@ -1,6 +1,7 @@
 #!/bin/sh
 # Every test: set up, build, run the suite under ctest; then the same suite
-# built with AddressSanitizer and UBSan.
+# built with AddressSanitizer and UBSan, and the engine tests (the
+# concurrent ones among them) under ThreadSanitizer.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -16,4 +17,12 @@ if [ "${CUSTDB_SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake --build build-asan
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs"
+fi
+
+if [ "${CUSTDB_SKIP_SANITIZERS:-0}" != 1 ]; then
+  cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCUSTDB_TSAN=ON -DCUSTDB_ABI_CHECK=OFF >/dev/null
+  cmake --build build-tsan --target engine_tests
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+    build-tsan/tests/engine_tests
 fi

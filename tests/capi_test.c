@@ -3,9 +3,13 @@
  * versions, stale tokens, a closed store).
  *
  * usage: capi_test SCRATCH_DIR */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "custdb.h"
 
@@ -250,6 +254,104 @@ static void test_open(void) {
   file = fopen(path_of("plain-file"), "w");
   if (file != NULL) fclose(file);
   CHECK_RC(CUSTDB_EINVAL, custdb_store_open(&store, path_of("plain-file"), NULL));
+}
+
+/* A second process opening an open store is told it is in use. */
+static void test_in_use_by_another_process(void) {
+  int ready[2], release[2];
+  char byte = 0;
+  pid_t child;
+  custdb_store* store = NULL;
+  remove_tree(path_of("shared"));
+  if (pipe(ready) != 0 || pipe(release) != 0) {
+    CHECK(!"pipe");
+    return;
+  }
+  child = fork();
+  if (child == 0) {
+    custdb_store* held = NULL;
+    int rc = custdb_store_open(&held, path_of("shared"), NULL);
+    byte = rc == CUSTDB_OK ? 'y' : 'n';
+    if (write(ready[1], &byte, 1) != 1) _exit(1);
+    if (read(release[0], &byte, 1) != 1) _exit(1);
+    custdb_store_close(held);
+    _exit(0);
+  }
+  CHECK(read(ready[0], &byte, 1) == 1);
+  CHECK(byte == 'y');
+  CHECK_RC(CUSTDB_EINUSE, custdb_store_open(&store, path_of("shared"), NULL));
+  CHECK(strstr(custdb_last_error(), "in use") != NULL);
+  CHECK(store == NULL);
+  CHECK(write(release[1], &byte, 1) == 1);
+  waitpid(child, NULL, 0);
+  CHECK_RC(CUSTDB_OK, custdb_store_open(&store, path_of("shared"), NULL));
+  custdb_store_close(store);
+}
+
+/* Oversized and malformed text never reaches a record. */
+static void test_hostile_input(custdb_store* store) {
+  static const char* drafts[] = {
+      /* invalid UTF-8 in a name (a lone continuation byte) */
+      "{\"kind\": \"Individual\", \"first_name\": \"\x80\", "
+      "\"phone\": \"415-555-0150\"}",
+      /* a control character */
+      "{\"kind\": \"Individual\", \"first_name\": \"A\\u0007\", "
+      "\"phone\": \"415-555-0150\"}",
+      /* letters in the phone */
+      "{\"kind\": \"Individual\", \"first_name\": \"A\", "
+      "\"phone\": \"1-800-FLOWERS\"}",
+      /* a kind that is not one */
+      "{\"kind\": \"Unspecified\", \"first_name\": \"A\", "
+      "\"phone\": \"415-555-0150\"}",
+      /* do-not-contact without a reason */
+      "{\"kind\": \"Individual\", \"first_name\": \"A\", "
+      "\"phone\": \"415-555-0150\", \"do_not_contact\": true}",
+  };
+  custdb_buffer* draft = NULL;
+  custdb_buffer* record = NULL;
+  uint8_t* big;
+  char* json;
+  size_t i, size = 10001 + 200;
+  int existed = 0;
+  long long before = summary_count(store, 5, "total");
+
+  for (i = 0; i < sizeof drafts / sizeof drafts[0]; i++) {
+    int rc = custdb_record_from_json(&draft, "CustomerDraft", drafts[i],
+                                     strlen(drafts[i]));
+    if (rc == CUSTDB_OK) {
+      rc = custdb_customer_create(&record, &existed, store, 5,
+                                  custdb_buffer_data(draft),
+                                  custdb_buffer_size(draft), NULL);
+    }
+    CHECK(rc == CUSTDB_EINVAL);
+    CHECK(record == NULL);
+    custdb_buffer_free(draft);
+    draft = NULL;
+  }
+
+  /* internal_notes one byte over its 10,000-byte limit */
+  json = malloc(size);
+  strcpy(json, "{\"kind\": \"Individual\", \"first_name\": \"A\", "
+               "\"phone\": \"415-555-0150\", \"internal_notes\": \"");
+  i = strlen(json);
+  memset(json + i, 'n', 10001);
+  strcpy(json + i + 10001, "\"}");
+  draft = from_json("CustomerDraft", json);
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_create(&record, &existed, store, 5,
+                                                 custdb_buffer_data(draft),
+                                                 custdb_buffer_size(draft),
+                                                 NULL));
+  CHECK(strncmp(custdb_last_error(), "internal_notes:", 15) == 0);
+  custdb_buffer_free(draft);
+  free(json);
+
+  /* a buffer over the 1 MiB record limit is refused before it is read */
+  big = calloc(2u << 20, 1);
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_create(&record, &existed, store, 5,
+                                                 big, 2u << 20, NULL));
+  CHECK(strstr(custdb_last_error(), "limit") != NULL);
+  free(big);
+  CHECK(summary_count(store, 5, "total") == before);
 }
 
 static void test_customers(custdb_store* store) {
@@ -552,10 +654,12 @@ int main(int argc, char** argv) {
   test_versions_and_errors();
   test_null_safety();
   test_json();
+  test_in_use_by_another_process();
   test_open();
   CHECK_RC(CUSTDB_OK, custdb_store_open(&store, path_of("main"), NULL));
   test_customers(store);
   test_cursors(store);
+  test_hostile_input(store);
   custdb_store_close(store);
   test_cursor_outlives_store();
   test_reopen();

@@ -82,6 +82,23 @@ TEST_CASE("a store of a newer format version is refused") {
   CHECK(store.status().message().find("newer") != std::string::npos);
 }
 
+TEST_CASE("reopening after unflushed writes logs the recovery") {
+  TempDir dir;
+  { auto store = OpenStore(dir.path()); }
+  std::vector<std::string> lines;
+  StoreOptions options;
+  options.log = [&](LogLevel, std::string_view m) { lines.emplace_back(m); };
+  {
+    auto store = Store::Open(dir.path(), options);
+    REQUIRE(store.ok());
+  }
+  bool recovered = false;
+  for (const auto& line : lines) {
+    if (line.rfind("recovery:", 0) == 0) recovered = true;
+  }
+  CHECK(recovered);
+}
+
 TEST_CASE("ids are never handed out twice, across reopening") {
   TempDir dir;
   std::set<uint64_t> seen;

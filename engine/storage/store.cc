@@ -105,6 +105,19 @@ bool HasRocksDbFiles(const std::filesystem::path& dir) {
   return std::filesystem::exists(dir / "CURRENT", ec);
 }
 
+// The write-ahead logs that opening will replay: their presence at open
+// means the last close did not flush everything (or did not happen).
+size_t CountLogFiles(const std::filesystem::path& dir) {
+  std::error_code ec;
+  size_t count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".log" && entry.file_size(ec) > 0) {
+      ++count;
+    }
+  }
+  return count;
+}
+
 bool IsEmptyDirectory(const std::filesystem::path& dir) {
   std::error_code ec;
   return std::filesystem::is_empty(dir, ec) && !ec;
@@ -185,8 +198,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path,
   std::filesystem::path dir(path);
   std::error_code ec;
   bool created = false;
+  size_t logs_to_replay = 0;
   if (HasRocksDbFiles(dir)) {
     CUSTDB_RETURN_IF_ERROR(CheckExistingFormat(path));
+    logs_to_replay = CountLogFiles(dir);
   } else if (std::filesystem::exists(dir, ec)) {
     if (!std::filesystem::is_directory(dir, ec)) {
       return Status::InvalidArgument("path: is not a directory");
@@ -245,6 +260,11 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path,
   if (!s.ok()) return FromRocks(s, "open");
   for (size_t i = 0; i < handles.size(); ++i) store->handles_[i] = handles[i];
 
+  if (logs_to_replay > 0) {
+    store->Log(LogLevel::kInfo, "recovery: replayed " +
+                                    std::to_string(logs_to_replay) +
+                                    " write-ahead log file(s)");
+  }
   CUSTDB_RETURN_IF_ERROR(store->Initialize(created));
   store->Log(LogLevel::kInfo,
              std::string(created ? "created" : "opened") +
