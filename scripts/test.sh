@@ -23,6 +23,6 @@ if [ "${CUSTDB_SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCUSTDB_TSAN=ON -DCUSTDB_ABI_CHECK=OFF >/dev/null
   cmake --build build-tsan --target engine_tests
-  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-    build-tsan/tests/engine_tests
+  TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" \
+    ctest --test-dir build-tsan --output-on-failure -R '^engine_tests$'
 fi
