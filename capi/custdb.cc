@@ -132,6 +132,16 @@ namespace {
 
 constexpr size_t kCursorBatch = 64;
 
+// Runs `body(customers, store)` holding the store open; `store` may not be
+// NULL.
+template <typename Body>
+int WithStore(custdb_store* store, Body body) {
+  if (store == nullptr) return Invalid("store: must not be NULL");
+  std::shared_lock<std::shared_mutex> lock(store->state->mutex);
+  if (!store->state->store) return Fail(Status::Closed("store: is closed"));
+  return body(*store->state->customers, *store->state->store);
+}
+
 custdb::Result<uint64_t> DecodeLookupPosition(
     const custdb_list_options* options, uint8_t list_kind, uint64_t account,
     uint64_t query_hash) {
@@ -159,7 +169,6 @@ int OpenLookup(custdb_cursor** out, custdb_store* store, uint64_t account_id,
   return Guard([&] {
     if (out == nullptr) return Invalid("out: must not be NULL");
     *out = nullptr;
-    if (store == nullptr) return Invalid("store: must not be NULL");
     if (account_id == 0) return Invalid("account_id: must not be 0");
     if (value == nullptr) {
       return Fail(
@@ -171,19 +180,21 @@ int OpenLookup(custdb_cursor** out, custdb_store* store, uint64_t account_id,
     auto key = custdb::Customers::LookupKey(lookup, value);
     if (!key.ok()) return Fail(key.status());
     uint8_t kind = lookup == custdb::Lookup::kPhone ? 1 : 2;
-    auto after = DecodeLookupPosition(options, kind, account_id,
-                                      custdb::HashQuery(*key));
-    if (!after.ok()) return Fail(after.status());
-    auto cursor = std::make_unique<custdb_cursor>();
-    cursor->state = store->state;
-    cursor->list_kind = kind;
-    cursor->lookup = lookup;
-    cursor->account_id = account_id;
-    cursor->key = std::move(*key);
-    cursor->fetched_after = *after;
-    cursor->returned_after = *after;
-    *out = cursor.release();
-    return CUSTDB_OK;
+    return WithStore(store, [&](custdb::Customers&, custdb::Store& s) {
+      auto after =
+          DecodeLookupPosition(options, kind, account_id, s.QueryHash(*key));
+      if (!after.ok()) return Fail(after.status());
+      auto cursor = std::make_unique<custdb_cursor>();
+      cursor->state = store->state;
+      cursor->list_kind = kind;
+      cursor->lookup = lookup;
+      cursor->account_id = account_id;
+      cursor->key = std::move(*key);
+      cursor->fetched_after = *after;
+      cursor->returned_after = *after;
+      *out = cursor.release();
+      return CUSTDB_OK;
+    });
   });
 }
 
@@ -269,14 +280,6 @@ int custdb_record_to_json(custdb_buffer** out, const char* type_name,
   });
 }
 
-void custdb_open_options_init(custdb_open_options* options) {
-  if (options == nullptr) return;
-  std::memset(options, 0, sizeof(*options));
-  options->version = CUSTDB_OPEN_OPTIONS_VERSION;
-  options->sync_commits = 1;
-  options->cache_bytes = custdb::StoreOptions().cache_bytes;
-}
-
 int custdb_store_open(custdb_store** out, const char* path,
                       const custdb_open_options* options) {
   return Guard([&] {
@@ -287,8 +290,8 @@ int custdb_store_open(custdb_store** out, const char* path,
       return Invalid("options.version: not a version this library knows");
     }
     custdb::StoreOptions store_options;
-    if (options != nullptr) {
-      store_options.sync_commits = options->sync_commits != 0;
+    if (options != nullptr) {  // every field below is in version 1
+      store_options.sync_commits = options->no_sync == 0;
       if (options->cache_bytes != 0) {
         store_options.cache_bytes = options->cache_bytes;
       }
@@ -325,16 +328,6 @@ void custdb_store_close(custdb_store* store) {
 }  // extern "C"
 
 namespace {
-
-// Runs `body(customers, store)` holding the store open; `store` may not be
-// NULL.
-template <typename Body>
-int WithStore(custdb_store* store, Body body) {
-  if (store == nullptr) return Invalid("store: must not be NULL");
-  std::shared_lock<std::shared_mutex> lock(store->state->mutex);
-  if (!store->state->store) return Fail(Status::Closed("store: is closed"));
-  return body(*store->state->customers, *store->state->store);
-}
 
 // Reads the expected version from update options.
 bool ExpectedVersion(const custdb_update_options* options, uint64_t* out) {
@@ -373,12 +366,6 @@ int custdb_store_check(custdb_buffer** out, custdb_store* store) {
   });
 }
 
-void custdb_create_options_init(custdb_create_options* options) {
-  if (options == nullptr) return;
-  std::memset(options, 0, sizeof(*options));
-  options->version = CUSTDB_CREATE_OPTIONS_VERSION;
-}
-
 int custdb_customer_create(custdb_buffer** out, int* out_existed,
                            custdb_store* store, uint64_t account_id,
                            const uint8_t* draft, size_t draft_size,
@@ -414,12 +401,6 @@ int custdb_customer_get(custdb_buffer** out, custdb_store* store,
       return EmitResult(out, customers.Get(account_id, customer_id));
     });
   });
-}
-
-void custdb_update_options_init(custdb_update_options* options) {
-  if (options == nullptr) return;
-  std::memset(options, 0, sizeof(*options));
-  options->version = CUSTDB_UPDATE_OPTIONS_VERSION;
 }
 
 int custdb_customer_update(custdb_buffer** out, custdb_store* store,
@@ -466,12 +447,6 @@ int custdb_summary_get(custdb_buffer** out, custdb_store* store,
   });
 }
 
-void custdb_list_options_init(custdb_list_options* options) {
-  if (options == nullptr) return;
-  std::memset(options, 0, sizeof(*options));
-  options->version = CUSTDB_LIST_OPTIONS_VERSION;
-}
-
 int custdb_customer_find_by_phone(custdb_cursor** out, custdb_store* store,
                                   uint64_t account_id, const char* phone,
                                   const custdb_list_options* options) {
@@ -491,11 +466,11 @@ int custdb_cursor_next(custdb_buffer** out, custdb_cursor* cursor) {
     if (out == nullptr) return Invalid("out: must not be NULL");
     *out = nullptr;
     if (cursor == nullptr) return Invalid("cursor: must not be NULL");
+    std::shared_lock<std::shared_mutex> lock(cursor->state->mutex);
+    if (!cursor->state->customers) {
+      return Fail(Status::Closed("cursor: its store is closed"));
+    }
     if (cursor->pending.empty() && !cursor->exhausted) {
-      std::shared_lock<std::shared_mutex> lock(cursor->state->mutex);
-      if (!cursor->state->customers) {
-        return Fail(Status::Closed("cursor: its store is closed"));
-      }
       auto page = cursor->state->customers->Find(
           cursor->account_id, cursor->lookup, cursor->key,
           cursor->fetched_after, kCursorBatch);
@@ -519,10 +494,14 @@ int custdb_cursor_token(custdb_buffer** out, custdb_cursor* cursor) {
     if (out == nullptr) return Invalid("out: must not be NULL");
     *out = nullptr;
     if (cursor == nullptr) return Invalid("cursor: must not be NULL");
+    std::shared_lock<std::shared_mutex> lock(cursor->state->mutex);
+    if (!cursor->state->store) {
+      return Fail(Status::Closed("cursor: its store is closed"));
+    }
     custdb::ResumePosition p;
     p.list_kind = cursor->list_kind;
     p.account_id = cursor->account_id;
-    p.query_hash = custdb::HashQuery(cursor->key);
+    p.query_hash = cursor->state->store->QueryHash(cursor->key);
     custdb::keys::PutBigEndian64(&p.position, cursor->returned_after);
     return Emit(out, custdb::EncodeResumeToken(p));
   });

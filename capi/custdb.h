@@ -23,10 +23,12 @@
  *              before use: damaged bytes are CUSTDB_EINVAL. Hosts with no
  *              FlatBuffers builder use custdb_record_from_json() and
  *              custdb_record_to_json().
- *   Options    Structs whose first field is `version`. Initialize one
- *              with its custdb_<name>_options_init(); fields are only
- *              ever added at the end. A NULL options pointer means the
- *              defaults.
+ *   Options    Structs whose first field is `version`; fields are only
+ *              ever added at the end, and the library reads only the
+ *              fields of the version given. Every field's zero value is
+ *              its default, so a zeroed struct with `version` set (the
+ *              CUSTDB_<NAME>_OPTIONS_INIT initializer) is the defaults,
+ *              and so is a NULL options pointer.
  *   Cursors    Lists are read through a custdb_cursor (see below) whose
  *              position can be saved as a resume token.
  *   Accounts   Every call that touches records names an account id
@@ -97,8 +99,8 @@ CUSTDB_API const char* custdb_version_string(void);
 
 /* A message describing the last failure on this thread: lower case, naming
  * the field and the rule ("phone: a US number has 10 digits (got 9)").
- * Valid until the next custdb call on this thread; never NULL (an empty
- * string when the last call succeeded). */
+ * Valid until the next custdb call on this thread; never NULL. Calls that
+ * return an int set it (to "" on success); the others leave it alone. */
 CUSTDB_API const char* custdb_last_error(void);
 
 /* The name of a code ("CUSTDB_ENOTFOUND"); a static string, "unknown" for
@@ -151,20 +153,20 @@ typedef void (*custdb_log_fn)(void* context, int level, const char* message);
 #define CUSTDB_OPEN_OPTIONS_VERSION 1
 
 typedef struct custdb_open_options {
-  uint32_t version;      /* CUSTDB_OPEN_OPTIONS_VERSION */
-  /* Non-zero (the default): every commit waits until its log record is on
-   * disk, so an acknowledged write survives a power cut. Zero: commits
-   * are several times faster; a crash of the process still loses
-   * nothing, but a power cut or kernel crash may lose the last commits
-   * (whole transactions, never part of one). */
-  int32_t sync_commits;
-  uint64_t cache_bytes;  /* block cache; default 64 MiB */
-  custdb_log_fn log;     /* NULL: no log callback */
-  void* log_context;     /* passed to `log` */
+  uint32_t version; /* CUSTDB_OPEN_OPTIONS_VERSION */
+  /* Zero (the default): every commit waits until its log record is on
+   * disk, so an acknowledged write survives a power cut. Non-zero:
+   * commits do not wait and are several times faster; a crash of the
+   * process still loses nothing, but a power cut or kernel crash may lose
+   * the last commits (whole transactions, never part of one). */
+  int32_t no_sync;
+  uint64_t cache_bytes; /* block cache; 0: 64 MiB */
+  custdb_log_fn log;    /* NULL: no log callback */
+  void* log_context;    /* passed to `log` */
 } custdb_open_options;
 
-/* Sets the defaults; does not fail. */
-CUSTDB_API void custdb_open_options_init(custdb_open_options* options);
+/* The defaults: custdb_open_options o = CUSTDB_OPEN_OPTIONS_INIT; */
+#define CUSTDB_OPEN_OPTIONS_INIT {CUSTDB_OPEN_OPTIONS_VERSION, 0, 0, 0, 0}
 
 /* Opens the store in directory `path`, creating the directory and an
  * empty store when it is missing or empty.
@@ -176,9 +178,11 @@ CUSTDB_API void custdb_open_options_init(custdb_open_options* options);
 CUSTDB_API int custdb_store_open(custdb_store** out, const char* path,
                                  const custdb_open_options* options);
 
-/* Closes a store and frees the handle; NULL-safe. Waits for calls running
- * on other threads to return. Cursors still open stay valid to free; any
- * other call on them fails with CUSTDB_ECLOSED. */
+/* Closes a store and frees the handle; NULL-safe. Waits for calls already
+ * running on other threads to return; starting a call on the handle while
+ * it is being closed, or after, is an error of the host (the handle is
+ * gone). Cursors are not waited for: they stay valid to free, in any
+ * order, and every other call on them fails with CUSTDB_ECLOSED. */
 CUSTDB_API void custdb_store_close(custdb_store* store);
 
 /* Rebuilds every index entry and summary count of every account from the
@@ -207,7 +211,7 @@ typedef struct custdb_create_options {
   int32_t allow_duplicate_phone;
 } custdb_create_options;
 
-CUSTDB_API void custdb_create_options_init(custdb_create_options* options);
+#define CUSTDB_CREATE_OPTIONS_INIT {CUSTDB_CREATE_OPTIONS_VERSION, 0}
 
 /* Creates a customer from a CustomerDraft record. `*out` is the Customer
  * record (id, customer number, times and version assigned).
@@ -237,14 +241,15 @@ typedef struct custdb_update_options {
   uint64_t expected_version;
 } custdb_update_options;
 
-CUSTDB_API void custdb_update_options_init(custdb_update_options* options);
+#define CUSTDB_UPDATE_OPTIONS_INIT {CUSTDB_UPDATE_OPTIONS_VERSION, 0}
 
 /* Applies a CustomerPatch record: absent fields stay as they are; a
  * present string replaces the value (empty clears an optional one).
  * Phone and email are re-indexed. Setting do_not_contact needs a non-empty
  * do_not_contact_reason; clearing it removes the reason. A kind other
  * than the stored one is CUSTDB_EINVAL. `*out` (when `out` is not NULL)
- * is the updated record, its version one higher. */
+ * is the updated record, its version one higher; a patch that changes
+ * nothing writes nothing and returns the record as it was. */
 CUSTDB_API int custdb_customer_update(custdb_buffer** out,
                                       custdb_store* store,
                                       uint64_t account_id,
@@ -254,7 +259,8 @@ CUSTDB_API int custdb_customer_update(custdb_buffer** out,
 
 /* Archives a customer (status Archived: hidden from the default list,
  * nothing deleted), or unarchives it (an archived customer becomes
- * Active; any other is returned unchanged). `out` may be NULL. */
+ * Active; any other is returned unchanged). `out` may be NULL. The
+ * expected version, when given, is checked in both cases. */
 CUSTDB_API int custdb_customer_archive(custdb_buffer** out,
                                        custdb_store* store,
                                        uint64_t account_id,
@@ -292,7 +298,7 @@ typedef struct custdb_list_options {
   size_t resume_token_size;
 } custdb_list_options;
 
-CUSTDB_API void custdb_list_options_init(custdb_list_options* options);
+#define CUSTDB_LIST_OPTIONS_INIT {CUSTDB_LIST_OPTIONS_VERSION, 0, 0}
 
 CUSTDB_API int custdb_cursor_next(custdb_buffer** out, custdb_cursor* cursor);
 CUSTDB_API int custdb_cursor_token(custdb_buffer** out,

@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
   custdb_store* store = NULL;
   custdb_buffer* summary = NULL;
   custdb_buffer* check = NULL;
-  custdb_open_options options;
+  custdb_open_options options = CUSTDB_OPEN_OPTIONS_INIT;
   static uint64_t ids[MAX_CUSTOMERS];
   size_t count = 0;
   size_t i;
@@ -104,7 +104,6 @@ int main(int argc, char** argv) {
     return 1;
   }
   printf("custdb %s\n", custdb_version_string());
-  custdb_open_options_init(&options);
   if (report("open", custdb_store_open(&store, argv[1], &options)) !=
       CUSTDB_OK) {
     return 1;

@@ -146,10 +146,6 @@ static void test_null_safety(void) {
   custdb_buffer_free(NULL);
   custdb_cursor_free(NULL);
   custdb_store_close(NULL);
-  custdb_open_options_init(NULL);
-  custdb_create_options_init(NULL);
-  custdb_update_options_init(NULL);
-  custdb_list_options_init(NULL);
   CHECK(custdb_buffer_data(NULL) == NULL);
   CHECK(custdb_buffer_size(NULL) == 0);
 
@@ -225,17 +221,17 @@ static void test_json(void) {
 static void test_open(void) {
   custdb_store* store = NULL;
   custdb_store* second = NULL;
-  custdb_open_options options;
+  custdb_open_options defaults = CUSTDB_OPEN_OPTIONS_INIT;
+  custdb_open_options options = CUSTDB_OPEN_OPTIONS_INIT;
   FILE* file;
 
-  custdb_open_options_init(&options);
   CHECK(options.version == CUSTDB_OPEN_OPTIONS_VERSION);
-  CHECK(options.sync_commits == 1);
+  CHECK(options.no_sync == 0);
   options.version = 99;
   CHECK_RC(CUSTDB_EINVAL, custdb_store_open(&store, path_of("open"), &options));
   CHECK(strncmp(custdb_last_error(), "options.version", 15) == 0);
 
-  custdb_open_options_init(&options);
+  options = defaults;
   options.log = on_log;
   options.log_context = &log_lines;
   CHECK_RC(CUSTDB_OK, custdb_store_open(&store, path_of("open"), &options));
@@ -355,8 +351,8 @@ static void test_hostile_input(custdb_store* store) {
 }
 
 static void test_customers(custdb_store* store) {
-  custdb_create_options create_options;
-  custdb_update_options update_options;
+  custdb_create_options create_options = CUSTDB_CREATE_OPTIONS_INIT;
+  custdb_update_options update_options = CUSTDB_UPDATE_OPTIONS_INIT;
   custdb_buffer* record = NULL;
   custdb_buffer* patch;
   custdb_buffer* report = NULL;
@@ -381,7 +377,6 @@ static void test_customers(custdb_store* store) {
   CHECK(again == ann);
   CHECK(existed == 1);
 
-  custdb_create_options_init(&create_options);
   create_options.allow_duplicate_phone = 1;
   switchboard = create(store, 1,
                        "{\"kind\": \"Company\", \"company_name\": \"Hotel\", "
@@ -458,7 +453,6 @@ static void test_customers(custdb_store* store) {
 
   /* Conditional update: the version read, then a stale one. */
   patch = from_json("CustomerPatch", "{\"first_name\": \"Anna\", \"vip\": true}");
-  custdb_update_options_init(&update_options);
   update_options.expected_version = 1;
   CHECK_RC(CUSTDB_OK, custdb_customer_update(&record, store, 1, ann,
                                              custdb_buffer_data(patch),
@@ -529,8 +523,8 @@ static int count_cursor(custdb_cursor* cursor, int limit) {
 }
 
 static void test_cursors(custdb_store* store) {
-  custdb_create_options create_options;
-  custdb_list_options list_options;
+  custdb_create_options create_options = CUSTDB_CREATE_OPTIONS_INIT;
+  custdb_list_options list_options = CUSTDB_LIST_OPTIONS_INIT;
   custdb_cursor* cursor = NULL;
   custdb_cursor* resumed = NULL;
   custdb_buffer* token = NULL;
@@ -539,7 +533,6 @@ static void test_cursors(custdb_store* store) {
   int existed = 0;
   int i;
 
-  custdb_create_options_init(&create_options);
   create_options.allow_duplicate_phone = 1;
   for (i = 0; i < 5; i++) {
     create(store, 3,
@@ -554,7 +547,6 @@ static void test_cursors(custdb_store* store) {
   CHECK_RC(CUSTDB_OK, custdb_cursor_token(&token, cursor));
   custdb_cursor_free(cursor);
 
-  custdb_list_options_init(&list_options);
   list_options.resume_token = custdb_buffer_data(token);
   list_options.resume_token_size = custdb_buffer_size(token);
   CHECK_RC(CUSTDB_OK, custdb_customer_find_by_phone(&resumed, store, 3,
@@ -605,6 +597,7 @@ static void test_cursor_outlives_store(void) {
   custdb_store* store = NULL;
   custdb_cursor* cursor = NULL;
   custdb_buffer* record = NULL;
+  custdb_buffer* token = NULL;
   int existed = 0;
   remove_tree(path_of("outlive"));
   CHECK_RC(CUSTDB_OK, custdb_store_open(&store, path_of("outlive"), NULL));
@@ -617,6 +610,8 @@ static void test_cursor_outlives_store(void) {
   custdb_store_close(store);
   CHECK_RC(CUSTDB_ECLOSED, custdb_cursor_next(&record, cursor));
   CHECK(record == NULL);
+  CHECK_RC(CUSTDB_ECLOSED, custdb_cursor_token(&token, cursor));
+  CHECK(token == NULL);
   custdb_cursor_free(cursor);
   /* The store was really closed: it can be opened again. */
   CHECK_RC(CUSTDB_OK, custdb_store_open(&store, path_of("outlive"), NULL));

@@ -302,6 +302,27 @@ TEST_CASE("an update made on a stale version is refused and changes nothing") {
   CHECK(f.Patch(1, c->id(), patch, 2).ok());
 }
 
+TEST_CASE("a patch that changes nothing writes nothing") {
+  Fixture f;
+  auto* c = f.Create(1, IndividualDraft("Ann", "Lee", "415-555-0101"));
+  fb::CustomerPatchT patch;
+  patch.first_name = " Ann ";
+  patch.phone = "(415) 555-0101";
+  auto r = f.Patch(1, c->id(), patch, 1);
+  REQUIRE(r.ok());
+  CHECK(*r == f.kept.back());
+  CHECK(Root<fb::Customer>(*r)->version() == 1);
+}
+
+TEST_CASE("unarchiving checks the expected version too") {
+  Fixture f;
+  auto* c = f.Create(1, IndividualDraft("Ann", "Lee", "415-555-0101"));
+  CHECK(f.customers.SetArchived(1, c->id(), false, 7).status().IsConflict());
+  auto same = f.customers.SetArchived(1, c->id(), false, 1);
+  REQUIRE(same.ok());
+  CHECK(Root<fb::Customer>(*same)->version() == 1);
+}
+
 TEST_CASE("the type of a customer never changes") {
   Fixture f;
   auto* c = f.Create(1, IndividualDraft("Ann", "", "415-555-0101"));

@@ -33,6 +33,12 @@ struct ModelCustomer {
   uint64_t version = 1;
 };
 
+bool SameFields(const ModelCustomer& a, const ModelCustomer& b) {
+  return a.first == b.first && a.last == b.last && a.company == b.company &&
+         a.phone == b.phone && a.email == b.email && a.reason == b.reason &&
+         a.vip == b.vip && a.dnc == b.dnc && a.status == b.status;
+}
+
 uint64_t EnvOr(const char* name, uint64_t fallback) {
   const char* v = std::getenv(name);
   return v != nullptr ? std::strtoull(v, nullptr, 10) : fallback;
@@ -246,7 +252,8 @@ class ModelRun {
       return;
     }
     REQUIRE_MESSAGE(r.ok(), r.status().message());
-    next.version = m.version + 1;
+    // A patch that changes nothing writes nothing.
+    if (!SameFields(next, m)) next.version = m.version + 1;
     m = next;
   }
 
@@ -257,10 +264,10 @@ class ModelRun {
     bool archive = Pick(2) == 0;
     auto r = customers_.SetArchived(account, *id, archive, 0);
     REQUIRE(r.ok());
-    if (archive) {
+    if (archive && m.status != fb::CustomerStatus::Archived) {
       m.status = fb::CustomerStatus::Archived;
       ++m.version;
-    } else if (m.status == fb::CustomerStatus::Archived) {
+    } else if (!archive && m.status == fb::CustomerStatus::Archived) {
       m.status = fb::CustomerStatus::Active;
       ++m.version;
     }

@@ -56,6 +56,7 @@ TEST_CASE("a RocksDB database that is not a custdb store is refused") {
     options.create_if_missing = true;
     rocksdb::DB* raw = nullptr;
     REQUIRE(rocksdb::DB::Open(options, dir.path(), &raw).ok());
+    REQUIRE(raw->Put(rocksdb::WriteOptions(), "someone", "else's").ok());
     delete raw;
   }
   auto store = Store::Open(dir.path(), StoreOptions());
@@ -63,6 +64,34 @@ TEST_CASE("a RocksDB database that is not a custdb store is refused") {
   CHECK(store.status().code() == Code::kUnsupportedFormat);
   CHECK(store.status().message().find("not a custdb store") !=
         std::string::npos);
+}
+
+TEST_CASE("a store whose creation was cut short is created again") {
+  TempDir dir;
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::Open(options, dir.path(), &raw).ok());
+    delete raw;  // an empty database: no format version was written
+  }
+  auto store = Store::Open(dir.path(), StoreOptions());
+  REQUIRE_MESSAGE(store.ok(), store.status().message());
+  store->reset();
+  CHECK(Store::Open(dir.path(), StoreOptions()).ok());
+}
+
+TEST_CASE("queries hash alike within a store and differently across stores") {
+  TempDir a, b;
+  auto first = OpenStore(a.path());
+  auto second = OpenStore(b.path());
+  CHECK(first->QueryHash("+14158675309") == first->QueryHash("+14158675309"));
+  CHECK(first->QueryHash("+14158675309") != first->QueryHash("+14158675308"));
+  CHECK(first->QueryHash("+14158675309") != second->QueryHash("+14158675309"));
+  uint64_t before = first->QueryHash("x");
+  first.reset();
+  first = OpenStore(a.path());
+  CHECK(first->QueryHash("x") == before);
 }
 
 TEST_CASE("a store of a newer format version is refused") {

@@ -20,6 +20,10 @@ using keys::IndexTag;
 
 constexpr int kMaxAttempts = 4;
 
+std::string FlatString(const flatbuffers::String* s) {
+  return s == nullptr ? std::string() : s->str();
+}
+
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -210,8 +214,11 @@ Result<CreateResult> Customers::Create(uint64_t account_id,
 
   return InTransaction<CreateResult>(
       store_, [&](rocksdb::Transaction* txn) -> Result<CreateResult> {
-        // Lock order, everywhere: phone locks (sorted), then the record,
-        // then the customer-number counter.
+        // Locks: a create takes its phone, then the customer-number
+        // counter; an update takes its record, then its phones in sorted
+        // order. No transaction waits for a record or the counter while
+        // holding a phone another waits on in the other order, so the two
+        // cannot deadlock (and RocksDB's detector backs this up).
         std::string lock_value;
         auto s = txn->GetForUpdate(
             rocksdb::ReadOptions(), store_->family(Family::kIndexes),
@@ -275,36 +282,41 @@ Result<std::string> Customers::Get(uint64_t account_id, uint64_t customer_id) {
       keys::CustomerKey(account_id, customer_id), &value);
   if (s.IsNotFound()) return Status::NotFound(NotFoundMessage(customer_id));
   if (!s.ok()) return FromRocks(s, "reading a customer");
+  std::string storage;
+  if (!VerifyRecord<fb::Customer>(
+           reinterpret_cast<const uint8_t*>(value.data()), value.size(),
+           "stored customer", &storage)
+           .ok()) {
+    return Status::Corruption("customer " + std::to_string(customer_id) +
+                              ": the stored record is damaged");
+  }
   return value;
 }
 
 Result<std::string> Customers::Update(uint64_t account_id, uint64_t customer_id,
                                       const fb::CustomerPatch& patch,
                                       uint64_t expected_version) {
-  return Modify(account_id, customer_id, patch, expected_version);
+  return Modify(account_id, customer_id, expected_version,
+                [&](fb::CustomerT* c) { return ApplyPatch(patch, c); });
 }
 
 Result<std::string> Customers::SetArchived(uint64_t account_id,
                                            uint64_t customer_id, bool archived,
                                            uint64_t expected_version) {
-  fb::CustomerPatchT patch;
-  patch.status =
-      archived ? fb::CustomerStatus::Archived : fb::CustomerStatus::Active;
-  std::string bytes = PackRecord(patch);
-  auto root = flatbuffers::GetRoot<fb::CustomerPatch>(bytes.data());
-  if (!archived) {
-    // Unarchiving an active or inactive customer leaves its status alone.
-    auto current = Get(account_id, customer_id);
-    if (!current.ok()) return current.status();
-    auto stored = flatbuffers::GetRoot<fb::Customer>(current->data());
-    if (stored->status() != fb::CustomerStatus::Archived) return current;
-  }
-  return Modify(account_id, customer_id, *root, expected_version);
+  return Modify(account_id, customer_id, expected_version,
+                [archived](fb::CustomerT* c) {
+                  if (archived) {
+                    c->status = fb::CustomerStatus::Archived;
+                  } else if (c->status == fb::CustomerStatus::Archived) {
+                    c->status = fb::CustomerStatus::Active;
+                  }
+                  return Status::Ok();
+                });
 }
 
 Result<std::string> Customers::Modify(uint64_t account_id, uint64_t customer_id,
-                                      const fb::CustomerPatch& patch,
-                                      uint64_t expected_version) {
+                                      uint64_t expected_version,
+                                      const Change& change) {
   CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, customer_id));
   return InTransaction<std::string>(
       store_, [&](rocksdb::Transaction* txn) -> Result<std::string> {
@@ -322,8 +334,9 @@ Result<std::string> Customers::Modify(uint64_t account_id, uint64_t customer_id,
               std::to_string(expected_version));
         }
         fb::CustomerT after = *before;
-        CUSTDB_RETURN_IF_ERROR(ApplyPatch(patch, &after));
+        CUSTDB_RETURN_IF_ERROR(change(&after));
         CUSTDB_RETURN_IF_ERROR(NormalizeCustomer(&after));
+        if (after == *before) return std::move(**stored);
 
         if (after.phone != before->phone) {
           // A create of the new phone must see this customer once it may
@@ -376,10 +389,15 @@ Result<LookupPage> Customers::Find(uint64_t account_id, Lookup by,
   if (!page.done) ids->pop_back();
   for (uint64_t id : *ids) {
     auto record = Get(account_id, id);
-    // An entry whose record went away between the two reads is skipped:
-    // the record was deleted after the index was read.
+    // The index and the record are read one after the other, not from
+    // one snapshot: a record deleted or changed in between no longer
+    // matches and is skipped.
     if (record.status().IsNotFound()) continue;
     if (!record.ok()) return record.status();
+    auto* c = flatbuffers::GetRoot<fb::Customer>(record->data());
+    std::string now = by == Lookup::kPhone ? FlatString(c->phone())
+                                           : EmailKey(FlatString(c->email()));
+    if (now != key) continue;
     page.records.emplace_back(id, std::move(*record));
   }
   if (!ids->empty()) page.last_id = ids->back();
@@ -394,10 +412,18 @@ Result<std::string> Customers::Summary(uint64_t account_id) {
                              CounterTag::kInactive, CounterTag::kArchived,
                              CounterTag::kVip,      CounterTag::kCompanies};
   uint64_t values[std::size(tags)] = {};
+  // One snapshot for all the counts, so that they agree with each other.
+  const rocksdb::Snapshot* snapshot = store_->db()->GetSnapshot();
+  struct Release {
+    rocksdb::DB* db;
+    const rocksdb::Snapshot* snapshot;
+    ~Release() { db->ReleaseSnapshot(snapshot); }
+  } release{store_->db(), snapshot};
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
   for (size_t i = 0; i < std::size(tags); ++i) {
     std::string value;
-    auto s = store_->db()->Get(rocksdb::ReadOptions(),
-                               store_->family(Family::kCounters),
+    auto s = store_->db()->Get(ro, store_->family(Family::kCounters),
                                keys::CounterKey(account_id, tags[i]), &value);
     if (s.IsNotFound()) continue;
     if (!s.ok()) return FromRocks(s, "reading the summary");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -75,9 +76,12 @@ class Customers {
   Result<std::string> Summary(uint64_t account_id);
 
  private:
+  // Reads the record under its lock, checks the expected version, lets
+  // `change` edit a copy, and writes the copy with its index and counter
+  // entries, unless it equals the stored record.
+  using Change = std::function<Status(fb::CustomerT*)>;
   Result<std::string> Modify(uint64_t account_id, uint64_t customer_id,
-                             const fb::CustomerPatch& patch,
-                             uint64_t expected_version);
+                             uint64_t expected_version, const Change& change);
 
   Store* store_;
 };

@@ -14,10 +14,6 @@ constexpr size_t kMaxPositionBytes = 1024;
 
 }  // namespace
 
-uint64_t HashQuery(std::string_view normalized_query) {
-  return XXH64(normalized_query.data(), normalized_query.size(), 0);
-}
-
 std::string EncodeResumeToken(const ResumePosition& p) {
   std::string token;
   token.push_back(static_cast<char>(kTokenVersion));

@@ -2,9 +2,12 @@
 // back, so that "load more" needs no cursor kept between requests.
 //
 // Layout (version 1): version byte, list kind byte, account id, a 64-bit
-// hash of the query, the position (opaque bytes, the list's own), and an
-// xxHash64 checksum of everything before it. A token carries no record
-// contents: the query is only present as its hash.
+// keyed hash of the query (Store::QueryHash), the position (opaque bytes,
+// the list's own), and an xxHash64 checksum of everything before it. The
+// checksum catches damage, not forgery: a forged token can only move a
+// cursor within the account and query the caller names anyway. The query
+// is present only as a hash keyed with the store's secret, so a token
+// does not give away the phone or email it was made for.
 #pragma once
 
 #include <cstdint>
@@ -30,8 +33,5 @@ std::string EncodeResumeToken(const ResumePosition& position);
 Result<ResumePosition> DecodeResumeToken(std::string_view token,
                                          uint8_t list_kind, uint64_t account_id,
                                          uint64_t query_hash);
-
-// The hash of a normalized query, as tokens carry it.
-uint64_t HashQuery(std::string_view normalized_query);
 
 }  // namespace custdb

@@ -1,5 +1,6 @@
 #include "engine/storage/store.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 #include <vector>
@@ -8,6 +9,7 @@
 #include <rocksdb/listener.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/table.h>
+#include <sodium.h>
 
 #include "engine/storage/keys.h"
 
@@ -18,10 +20,13 @@ const char* const kFamilyNames[] = {
     "default",  // rocksdb::kDefaultColumnFamilyName
     "records", "indexes", "trigrams", "timeline", "counters", "files",
 };
-static_assert(std::size(kFamilyNames) == static_cast<size_t>(Family::kCount));
+constexpr size_t kFamilyCount = static_cast<size_t>(Family::kCount);
+static_assert(std::size(kFamilyNames) == kFamilyCount);
 
 constexpr std::string_view kFormatVersionKey = "custdb.format_version";
 constexpr std::string_view kIdReservationKey = "custdb.id_reserved_until";
+constexpr std::string_view kSecretKey = "custdb.secret";
+constexpr size_t kSecretBytes = 32;
 constexpr uint64_t kIdBlock = 4096;
 
 // Adds signed 64-bit deltas, stored as 8 bytes big-endian two's
@@ -123,9 +128,23 @@ bool IsEmptyDirectory(const std::filesystem::path& dir) {
   return std::filesystem::is_empty(dir, ec) && !ec;
 }
 
+bool AllFamiliesOurs(const std::vector<std::string>& families) {
+  for (const auto& name : families) {
+    if (std::find(std::begin(kFamilyNames), std::end(kFamilyNames), name) ==
+        std::end(kFamilyNames)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // Reads the format version of an existing store without locking it, so
 // that a store of another format is refused before anything is written.
-Status CheckExistingFormat(const std::string& path) {
+// Sets `*interrupted` for a database that holds nothing at all: a store
+// whose creation stopped before its format version was written, which is
+// then created again.
+Status CheckExistingFormat(const std::string& path, bool* interrupted) {
+  *interrupted = false;
   std::vector<std::string> families;
   rocksdb::Status s =
       rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &families);
@@ -143,7 +162,18 @@ Status CheckExistingFormat(const std::string& path) {
       rocksdb::ReadOptions(), handles[0],
       rocksdb::Slice(kFormatVersionKey.data(), kFormatVersionKey.size()),
       &value);
+  bool empty = false;
+  if (s.IsNotFound()) {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db->NewIterator(rocksdb::ReadOptions(), handles[0]));
+    it->SeekToFirst();
+    empty = !it->Valid() && it->status().ok();
+  }
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  if (s.IsNotFound() && empty && AllFamiliesOurs(families)) {
+    *interrupted = true;
+    return Status::Ok();
+  }
   if (s.IsNotFound()) {
     return Status::UnsupportedFormat(
         "open: the directory holds a RocksDB database that is not a custdb "
@@ -177,8 +207,10 @@ Status FromRocks(const rocksdb::Status& s, std::string_view operation) {
   }
   if (s.IsIOError()) {
     std::string detail = s.ToString();
-    if (detail.find("lock") != std::string::npos ||
-        detail.find("LOCK") != std::string::npos) {
+    // RocksDB's two words for a LOCK file held by another process or by
+    // another handle in this one.
+    if (detail.find("While lock file") != std::string::npos ||
+        detail.find("lock hold by current process") != std::string::npos) {
       return Status::InUse(op +
                            ": the store is in use by another process "
                            "or another handle");
@@ -195,12 +227,15 @@ Status FromRocks(const rocksdb::Status& s, std::string_view operation) {
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path,
                                            const StoreOptions& options) {
   if (path.empty()) return Status::InvalidArgument("path: must not be empty");
+  if (sodium_init() < 0) {
+    return Status::Internal("open: the cryptography library did not start");
+  }
   std::filesystem::path dir(path);
   std::error_code ec;
   bool created = false;
   size_t logs_to_replay = 0;
   if (HasRocksDbFiles(dir)) {
-    CUSTDB_RETURN_IF_ERROR(CheckExistingFormat(path));
+    CUSTDB_RETURN_IF_ERROR(CheckExistingFormat(path, &created));
     logs_to_replay = CountLogFiles(dir);
   } else if (std::filesystem::exists(dir, ec)) {
     if (!std::filesystem::is_directory(dir, ec)) {
@@ -286,6 +321,8 @@ Status Store::Initialize(bool created) {
         value);
     if (!s.ok()) return FromRocks(s, "writing the format version");
   }
+  CUSTDB_RETURN_IF_ERROR(LoadSecret());
+
   std::string reserved;
   rocksdb::Status s = db_->Get(
       rocksdb::ReadOptions(), family(Family::kMeta),
@@ -303,6 +340,30 @@ Status Store::Initialize(bool created) {
   }
   reserved_until_ = next_id_;
   return Status::Ok();
+}
+
+Status Store::LoadSecret() {
+  rocksdb::Slice key(kSecretKey.data(), kSecretKey.size());
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), family(Family::kMeta), key, &secret_);
+  if (s.ok() && secret_.size() == kSecretBytes) return Status::Ok();
+  if (s.ok()) return Status::Corruption("open: the store's secret is damaged");
+  if (!s.IsNotFound()) return FromRocks(s, "reading the store's secret");
+  secret_.resize(kSecretBytes);
+  randombytes_buf(secret_.data(), secret_.size());
+  rocksdb::WriteOptions synced;
+  synced.sync = true;
+  s = db_->Put(synced, family(Family::kMeta), key, secret_);
+  return FromRocks(s, "writing the store's secret");
+}
+
+uint64_t Store::QueryHash(std::string_view text) const {
+  unsigned char hash[8];
+  crypto_generichash(
+      hash, sizeof hash, reinterpret_cast<const unsigned char*>(text.data()),
+      text.size(), reinterpret_cast<const unsigned char*>(secret_.data()),
+      secret_.size());
+  return keys::GetBigEndian64(reinterpret_cast<const char*>(hash));
 }
 
 Store::~Store() {

@@ -80,15 +80,25 @@ class Store {
 
   void Log(LogLevel level, std::string_view message) const;
 
+  // A 64-bit hash of `text` keyed with the store's secret: the same text
+  // hashes alike within one store, and the hash cannot be reversed by
+  // hashing guesses without the secret.
+  uint64_t QueryHash(std::string_view text) const;
+
+  // The store's secret: 32 random bytes made when the store was created.
+  const std::string& secret() const { return secret_; }
+
  private:
   Store() = default;
   Status Initialize(bool created);
+  Status LoadSecret();
 
   rocksdb::TransactionDB* db_ = nullptr;
   rocksdb::ColumnFamilyHandle* handles_[static_cast<size_t>(Family::kCount)] =
       {};
   rocksdb::WriteOptions write_options_;
   LogCallback log_;
+  std::string secret_;
 
   // Ids are reserved in blocks: the reservation is persisted before any id
   // of a block is handed out, so a crash can only skip ids.
