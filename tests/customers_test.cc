@@ -60,10 +60,12 @@ struct Fixture {
                              const std::string& value) {
     auto key = Customers::LookupKey(by, value);
     REQUIRE(key.ok());
-    auto page = customers.Find(account, by, *key, 0, 100);
+    auto page = customers.Find(account, by, *key, "", 100);
     REQUIRE(page.ok());
     std::vector<uint64_t> ids;
-    for (auto& [id, record] : page->records) ids.push_back(id);
+    for (auto& item : page->items) {
+      ids.push_back(Root<fb::Customer>(item.record)->id());
+    }
     return ids;
   }
 

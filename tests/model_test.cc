@@ -341,13 +341,15 @@ class ModelRun {
       if (m.account == account && m.phone == phone) want.push_back(id);
     }
     std::vector<uint64_t> got;
-    uint64_t after = 0;
+    std::string after;
     // Small pages, so that paging is exercised as well.
     for (;;) {
       auto page = customers_.Find(account, Lookup::kPhone, phone, after, 2);
       REQUIRE(page.ok());
-      for (auto& [id, record] : page->records) got.push_back(id);
-      after = page->last_id;
+      for (auto& item : page->items) {
+        got.push_back(Root<fb::Customer>(item.record)->id());
+      }
+      after = page->last_position;
       if (page->done) break;
     }
     CHECK(got == want);

@@ -373,18 +373,24 @@ Result<std::string> Customers::LookupKey(Lookup by, std::string_view value) {
   return EmailKey(*email);
 }
 
-Result<LookupPage> Customers::Find(uint64_t account_id, Lookup by,
-                                   std::string_view key, uint64_t after_id,
-                                   size_t limit) {
+Result<Page> Customers::Find(uint64_t account_id, Lookup by,
+                             std::string_view key, const std::string& after,
+                             size_t limit) {
   if (account_id == 0) {
     return Status::InvalidArgument("account_id: must not be 0");
+  }
+  uint64_t after_id = 0;
+  if (!after.empty()) {
+    if (after.size() != 8) {
+      return Status::InvalidArgument("resume_token: is damaged");
+    }
+    after_id = keys::GetBigEndian64(after.data());
   }
   IndexTag tag = by == Lookup::kPhone ? IndexTag::kPhone : IndexTag::kEmail;
   auto ids =
       ScanIndex(store_, nullptr, account_id, tag, key, after_id, limit + 1);
   if (!ids.ok()) return ids.status();
-  LookupPage page;
-  page.last_id = after_id;
+  Page page;
   page.done = ids->size() <= limit;
   if (!page.done) ids->pop_back();
   for (uint64_t id : *ids) {
@@ -398,9 +404,15 @@ Result<LookupPage> Customers::Find(uint64_t account_id, Lookup by,
     std::string now = by == Lookup::kPhone ? FlatString(c->phone())
                                            : EmailKey(FlatString(c->email()));
     if (now != key) continue;
-    page.records.emplace_back(id, std::move(*record));
+    std::string position;
+    keys::PutBigEndian64(&position, id);
+    page.items.push_back({std::move(position), std::move(*record)});
   }
-  if (!ids->empty()) page.last_id = ids->back();
+  page.last_position = after;
+  if (!ids->empty()) {
+    page.last_position.clear();
+    keys::PutBigEndian64(&page.last_position, ids->back());
+  }
   return page;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "custdb_generated.h"
+#include "engine/common/page.h"
 #include "engine/common/status.h"
 #include "engine/storage/store.h"
 
@@ -28,14 +29,6 @@ struct CreateResult {
 
 // Which exact index a lookup reads.
 enum class Lookup { kPhone, kEmail };
-
-// One page of a lookup: (id, customer record) in id order, and whether
-// more may follow.
-struct LookupPage {
-  std::vector<std::pair<uint64_t, std::string>> records;
-  uint64_t last_id = 0;  // resume after this id
-  bool done = false;
-};
 
 class Customers {
  public:
@@ -67,10 +60,10 @@ class Customers {
   // becomes E.164, an email is lower-cased. Invalid values fail.
   static Result<std::string> LookupKey(Lookup by, std::string_view value);
 
-  // Customers whose index entry of kind `by` is `key` (from LookupKey),
-  // with ids above `after_id`, at most `limit` of them.
-  Result<LookupPage> Find(uint64_t account_id, Lookup by, std::string_view key,
-                          uint64_t after_id, size_t limit);
+  // Customers whose index entry of kind `by` is `key` (from LookupKey), in
+  // id order; a position is the id, 8 bytes big-endian.
+  Result<Page> Find(uint64_t account_id, Lookup by, std::string_view key,
+                    const std::string& after, size_t limit);
 
   // The summary counts: a few point reads, independent of account size.
   Result<std::string> Summary(uint64_t account_id);

@@ -1,0 +1,149 @@
+// The C ABI of customer records.
+#include "capi/shim.h"
+#include "engine/schema/records.h"
+
+using namespace custdb::shim;  // NOLINT: the shim's own helpers
+
+namespace {
+
+int Archive(custdb_buffer** out, custdb_store* store, uint64_t account_id,
+            uint64_t customer_id, const custdb_update_options* options,
+            bool archived) {
+  return Guard([&] {
+    if (out != nullptr) *out = nullptr;
+    uint64_t expected = 0;
+    if (!ExpectedVersion(options, &expected)) return UnknownOptionsVersion();
+    return WithStore(store, [&](StoreState& state) {
+      return EmitResult(out, state.customers->SetArchived(
+                                 account_id, customer_id, archived, expected));
+    });
+  });
+}
+
+int Find(custdb_cursor** out, custdb_store* store, uint64_t account_id,
+         const char* value, const custdb_list_options* options,
+         custdb::Lookup lookup) {
+  const char* field = lookup == custdb::Lookup::kPhone ? "phone" : "email";
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: must not be NULL");
+    *out = nullptr;
+    if (account_id == 0) return Invalid("account_id: must not be 0");
+    if (value == nullptr) {
+      return Fail(custdb::Status::InvalidArgument(std::string(field) +
+                                                  ": must not be NULL"));
+    }
+    if (!OptionsVersionOk(options, CUSTDB_LIST_OPTIONS_VERSION)) {
+      return UnknownOptionsVersion();
+    }
+    auto key = custdb::Customers::LookupKey(lookup, value);
+    if (!key.ok()) return Fail(key.status());
+    ListKind kind = lookup == custdb::Lookup::kPhone ? kListCustomersByPhone
+                                                     : kListCustomersByEmail;
+    return WithStore(store, [&](StoreState& state) {
+      custdb::Customers* customers = state.customers.get();
+      return OpenCursor(out, store, kind, account_id, *key, options,
+                        [customers, account_id, lookup, key = *key](
+                            const std::string& after, size_t limit) {
+                          return customers->Find(account_id, lookup, key, after,
+                                                 limit);
+                        });
+    });
+  });
+}
+
+}  // namespace
+
+extern "C" {
+
+int custdb_customer_create(custdb_buffer** out, int* out_existed,
+                           custdb_store* store, uint64_t account_id,
+                           const uint8_t* draft, size_t draft_size,
+                           const custdb_create_options* options) {
+  return Guard([&] {
+    if (out != nullptr) *out = nullptr;
+    if (out_existed != nullptr) *out_existed = 0;
+    if (!OptionsVersionOk(options, CUSTDB_CREATE_OPTIONS_VERSION)) {
+      return UnknownOptionsVersion();
+    }
+    custdb::CreateOptions create;
+    create.allow_duplicate_phone =
+        options != nullptr && options->allow_duplicate_phone != 0;
+    return WithStore(store, [&](StoreState& state) {
+      std::string storage;
+      auto root = custdb::VerifyRecord<custdb::fb::CustomerDraft>(
+          draft, draft_size, "draft", &storage);
+      if (!root.ok()) return Fail(root.status());
+      auto result = state.customers->Create(account_id, **root, create);
+      if (!result.ok()) return Fail(result.status());
+      if (out_existed != nullptr) *out_existed = result->existed ? 1 : 0;
+      return Emit(out, std::move(result->record));
+    });
+  });
+}
+
+int custdb_customer_get(custdb_buffer** out, custdb_store* store,
+                        uint64_t account_id, uint64_t customer_id) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: must not be NULL");
+    *out = nullptr;
+    return WithStore(store, [&](StoreState& state) {
+      return EmitResult(out, state.customers->Get(account_id, customer_id));
+    });
+  });
+}
+
+int custdb_customer_update(custdb_buffer** out, custdb_store* store,
+                           uint64_t account_id, uint64_t customer_id,
+                           const uint8_t* patch, size_t patch_size,
+                           const custdb_update_options* options) {
+  return Guard([&] {
+    if (out != nullptr) *out = nullptr;
+    uint64_t expected = 0;
+    if (!ExpectedVersion(options, &expected)) return UnknownOptionsVersion();
+    return WithStore(store, [&](StoreState& state) {
+      std::string storage;
+      auto root = custdb::VerifyRecord<custdb::fb::CustomerPatch>(
+          patch, patch_size, "patch", &storage);
+      if (!root.ok()) return Fail(root.status());
+      return EmitResult(out, state.customers->Update(account_id, customer_id,
+                                                     **root, expected));
+    });
+  });
+}
+
+int custdb_customer_archive(custdb_buffer** out, custdb_store* store,
+                            uint64_t account_id, uint64_t customer_id,
+                            const custdb_update_options* options) {
+  return Archive(out, store, account_id, customer_id, options, true);
+}
+
+int custdb_customer_unarchive(custdb_buffer** out, custdb_store* store,
+                              uint64_t account_id, uint64_t customer_id,
+                              const custdb_update_options* options) {
+  return Archive(out, store, account_id, customer_id, options, false);
+}
+
+int custdb_summary_get(custdb_buffer** out, custdb_store* store,
+                       uint64_t account_id) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: must not be NULL");
+    *out = nullptr;
+    return WithStore(store, [&](StoreState& state) {
+      return EmitResult(out, state.customers->Summary(account_id));
+    });
+  });
+}
+
+int custdb_customer_find_by_phone(custdb_cursor** out, custdb_store* store,
+                                  uint64_t account_id, const char* phone,
+                                  const custdb_list_options* options) {
+  return Find(out, store, account_id, phone, options, custdb::Lookup::kPhone);
+}
+
+int custdb_customer_find_by_email(custdb_cursor** out, custdb_store* store,
+                                  uint64_t account_id, const char* email,
+                                  const custdb_list_options* options) {
+  return Find(out, store, account_id, email, options, custdb::Lookup::kEmail);
+}
+
+}  // extern "C"

@@ -1,0 +1,118 @@
+// What every part of the C ABI shim shares: error reporting, buffers, the
+// store handle and its shared state, and cursors. Internal; not installed.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+
+#include "capi/custdb.h"
+#include "engine/common/page.h"
+#include "engine/common/status.h"
+#include "engine/customers/customers.h"
+#include "engine/storage/store.h"
+
+struct custdb_buffer {
+  std::string bytes;
+};
+
+namespace custdb::shim {
+
+// The state a store handle and its cursors share. Calls hold `mutex`
+// shared; closing holds it exclusively, so it waits for running calls, and
+// leaves `store` empty for the cursors that outlive the handle.
+struct StoreState {
+  std::shared_mutex mutex;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Customers> customers;
+};
+
+// Records `status` as this thread's last error and returns its code.
+int Fail(const Status& status);
+int Invalid(const char* message);
+
+// Runs `body` with the last error cleared, turning any escaping exception
+// into an error code.
+void ClearLastError();
+const char* LastError();
+int FailFromException(bool out_of_memory);
+template <typename Body>
+int Guard(Body body) noexcept {
+  try {
+    ClearLastError();
+    return body();
+  } catch (const std::bad_alloc&) {
+    return FailFromException(true);
+  } catch (...) {
+    return FailFromException(false);
+  }
+}
+
+// Hands `bytes` to the caller through `out` (ignored when `out` is NULL).
+int Emit(custdb_buffer** out, std::string bytes);
+
+template <typename T>
+int EmitResult(custdb_buffer** out, Result<T> result) {
+  if (!result.ok()) return Fail(result.status());
+  return Emit(out, std::move(*result));
+}
+
+// Checks an options struct's version; a NULL struct is the defaults.
+template <typename Options>
+bool OptionsVersionOk(const Options* options, uint32_t latest) {
+  return options == nullptr ||
+         (options->version >= 1 && options->version <= latest);
+}
+int UnknownOptionsVersion();
+
+}  // namespace custdb::shim
+
+struct custdb_store {
+  std::shared_ptr<custdb::shim::StoreState> state;
+};
+
+// A cursor over any list: a page source, the position of the last record
+// returned (what a resume token saves) and of the last one fetched.
+struct custdb_cursor {
+  std::shared_ptr<custdb::shim::StoreState> state;
+  uint8_t list_kind = 0;
+  uint64_t account_id = 0;
+  uint64_t query_hash = 0;
+  custdb::PageSource source;
+  std::string fetched_after;
+  std::string returned_after;
+  bool exhausted = false;
+  std::deque<custdb::PageItem> pending;
+};
+
+namespace custdb::shim {
+
+// Runs `body(state)` holding the store open; `store` may not be NULL.
+template <typename Body>
+int WithStore(custdb_store* store, Body body) {
+  if (store == nullptr) return Invalid("store: must not be NULL");
+  std::shared_lock<std::shared_mutex> lock(store->state->mutex);
+  if (!store->state->store) return Fail(Status::Closed("store: is closed"));
+  return body(*store->state);
+}
+
+// The kinds of list, as resume tokens record them. Never renumbered.
+enum ListKind : uint8_t {
+  kListCustomersByPhone = 1,
+  kListCustomersByEmail = 2,
+};
+
+// Opens a cursor over `source` at the position saved in the options'
+// resume token (or at the start). `query` is what the list is of (a
+// phone, a customer id and filter), hashed into the token so that a token
+// resumes only the list it came from. Requires the store lock.
+int OpenCursor(custdb_cursor** out, custdb_store* store, ListKind kind,
+               uint64_t account_id, std::string_view query,
+               const custdb_list_options* options, PageSource source);
+
+// Reads the expected version from update options; false for an unknown
+// options version.
+bool ExpectedVersion(const custdb_update_options* options, uint64_t* out);
+
+}  // namespace custdb::shim
