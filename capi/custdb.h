@@ -120,9 +120,10 @@ CUSTDB_API void custdb_buffer_free(custdb_buffer* buffer);
 
 /* ---- Records as JSON ---------------------------------------------------
  * Converts between JSON and the FlatBuffers bytes of a table of the
- * schema, named by `type_name`: "Customer", "CustomerDraft",
- * "CustomerPatch", "Summary" or "CheckReport". Field names are those of
- * the schema; enum values are their names ("Individual").
+ * schema, named by `type_name`: any record, draft or patch table of
+ * custdb.fbs ("Customer", "CustomerDraft", "CustomerPatch", "Summary",
+ * "CheckReport", "Contact", "ContactDraft", ...). Field names are those
+ * of the schema; enum values are their names ("Individual").
  *   custdb_record_from_json: CUSTDB_EINVAL when the text is not JSON of
  *     that table; the message gives the line and column.
  *   custdb_record_to_json: CUSTDB_EINVAL when the bytes are not a record
@@ -315,6 +316,38 @@ CUSTDB_API int custdb_customer_find_by_phone(
 CUSTDB_API int custdb_customer_find_by_email(
     custdb_cursor** out, custdb_store* store, uint64_t account_id,
     const char* email, const custdb_list_options* options);
+
+/* ---- Contacts ----------------------------------------------------------
+ * The people a customer is reached through.
+ */
+
+/* ---- Locations ---------------------------------------------------------
+ * Where a customer is served, billed or written to.
+ */
+
+/* ---- Timeline ----------------------------------------------------------
+ * Every SMS, email, call and AI session with a customer.
+ */
+
+/* ---- Notes -------------------------------------------------------------
+ * An internal feed per customer, never shown to the customer.
+ */
+
+/* ---- Files -------------------------------------------------------------
+ * Documents attached to a customer.
+ */
+
+/* ---- Tags --------------------------------------------------------------
+ * The account's label library and the tags customers carry.
+ */
+
+/* ---- Links -------------------------------------------------------------
+ * The host's own records (jobs, invoices) linked to a customer.
+ */
+
+/* ---- Customer portal ---------------------------------------------------
+ * Private links through which a customer sees their own records.
+ */
 
 #ifdef __cplusplus
 }

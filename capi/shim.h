@@ -101,6 +101,15 @@ int WithStore(custdb_store* store, Body body) {
 enum ListKind : uint8_t {
   kListCustomersByPhone = 1,
   kListCustomersByEmail = 2,
+  kListContacts = 3,
+  kListLocations = 4,
+  kListTimeline = 5,
+  kListNotes = 6,
+  kListFiles = 7,
+  kListFileContent = 8,
+  kListTags = 9,
+  kListLinks = 10,
+  kListPortalLinks = 11,
 };
 
 // Opens a cursor over `source` at the position saved in the options'

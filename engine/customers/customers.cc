@@ -11,6 +11,7 @@
 #include "engine/normalize/phone.h"
 #include "engine/schema/records.h"
 #include "engine/storage/keys.h"
+#include "engine/storage/transaction.h"
 
 namespace custdb {
 namespace {
@@ -18,51 +19,9 @@ namespace {
 using keys::CounterTag;
 using keys::IndexTag;
 
-constexpr int kMaxAttempts = 4;
-
-std::string FlatString(const flatbuffers::String* s) {
-  return s == nullptr ? std::string() : s->str();
-}
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-Status CheckIds(uint64_t account_id, uint64_t customer_id) {
-  if (account_id == 0) {
-    return Status::InvalidArgument("account_id: must not be 0");
-  }
-  if (customer_id == 0) {
-    return Status::InvalidArgument("customer_id: must not be 0");
-  }
-  return Status::Ok();
-}
-
 std::string NotFoundMessage(uint64_t customer_id) {
   return "customer " + std::to_string(customer_id) +
          " not found in this account";
-}
-
-// Runs `body` in a fresh transaction, again when it fails with kBusy (a
-// lock timeout or a detected deadlock), up to a few times.
-template <typename T, typename Body>
-Result<T> InTransaction(Store* store, Body body) {
-  Result<T> result = Status::Internal("transaction: never ran");
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    auto txn = store->BeginTransaction();
-    result = body(txn.get());
-    if (result.ok() || !result.status().IsBusy()) return result;
-    txn->Rollback().PermitUncheckedError();
-  }
-  return result;
-}
-
-std::string EncodeCounter(int64_t delta) {
-  std::string value;
-  keys::PutBigEndian64(&value, static_cast<uint64_t>(delta));
-  return value;
 }
 
 // Replaces the index entries and counter contributions of `before` (null
@@ -452,6 +411,29 @@ Result<std::string> Customers::Summary(uint64_t account_id) {
   summary.vip = values[4];
   summary.companies = values[5];
   return PackRecord(summary);
+}
+
+}  // namespace custdb
+
+namespace custdb {
+
+void ExpectCustomer(const keys::RecordKeyParts& key, std::string_view value,
+                    CheckContext& context) {
+  fb::CustomerT c;
+  if (!UnpackStored<fb::Customer>(key, value, context, &c)) return;
+  if (c.id != key.id || c.account_id != key.account_id) {
+    context.Issue(key.account_id, key.id,
+                  "the record's id or account differs from its key");
+    return;
+  }
+  context.NoteCustomer(c.account_id, c.id);
+  for (auto& k : IndexKeysOf(c)) context.ExpectIndex(std::move(k));
+  for (uint8_t tag : CounterTagsOf(c)) {
+    context.ExpectCount(
+        keys::CounterKey(c.account_id, static_cast<CounterTag>(tag)));
+  }
+  context.ExpectSequenceAtLeast(
+      keys::CounterKey(c.account_id, CounterTag::kCustomerNumber), c.number);
 }
 
 }  // namespace custdb

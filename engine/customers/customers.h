@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "custdb_generated.h"
+#include "engine/check/check.h"
 #include "engine/common/page.h"
 #include "engine/common/status.h"
 #include "engine/storage/store.h"
@@ -79,9 +80,9 @@ class Customers {
   Store* store_;
 };
 
-// Rebuilds every index entry and counter of every account from the records
-// and returns an fb::CheckReport listing each difference.
-Result<std::string> CheckStore(Store* store);
+// Declares to the checker what a stored customer implies.
+void ExpectCustomer(const keys::RecordKeyParts& key, std::string_view value,
+                    CheckContext& context);
 
 // The index keys and counters a record contributes; shared by the write
 // path and the checker, so the two cannot disagree on what should exist.

@@ -118,6 +118,57 @@ std::string CounterKey(uint64_t account_id, CounterTag tag) {
   return KeyBuilder(account_id).AppendU8(static_cast<uint8_t>(tag)).Take();
 }
 
+std::string CounterKey(uint64_t account_id, CounterTag tag, uint64_t id) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(tag))
+      .AppendU64(id)
+      .Take();
+}
+
+std::string RecordKey(uint64_t account_id, RecordTag tag, uint64_t id) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(tag))
+      .AppendU64(id)
+      .Take();
+}
+
+std::string RecordPrefix(uint64_t account_id, RecordTag tag) {
+  return KeyBuilder(account_id).AppendU8(static_cast<uint8_t>(tag)).Take();
+}
+
+std::string ChildKey(uint64_t account_id, uint64_t customer_id, RecordTag tag,
+                     uint64_t child_id) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(IndexTag::kChild))
+      .AppendU64(customer_id)
+      .AppendU8(static_cast<uint8_t>(tag))
+      .AppendU64(child_id)
+      .Take();
+}
+
+std::string ChildPrefix(uint64_t account_id, uint64_t customer_id,
+                        RecordTag tag) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(IndexTag::kChild))
+      .AppendU64(customer_id)
+      .AppendU8(static_cast<uint8_t>(tag))
+      .Take();
+}
+
+std::optional<ChildEntry> ParseChildKey(std::string_view key) {
+  KeyReader r(key);
+  auto account = r.ReadU64();
+  auto index = r.ReadU8();
+  auto customer = r.ReadU64();
+  auto tag = r.ReadU8();
+  auto child = r.ReadU64();
+  if (!account || !index || *index != static_cast<uint8_t>(IndexTag::kChild) ||
+      !customer || !tag || !child || !r.AtEnd()) {
+    return std::nullopt;
+  }
+  return ChildEntry{*account, *customer, static_cast<RecordTag>(*tag), *child};
+}
+
 std::string AccountPrefix(uint64_t account_id) {
   return KeyBuilder(account_id).Take();
 }
@@ -147,21 +198,83 @@ std::optional<IndexEntry> ParseIndexKey(std::string_view key) {
                     *id};
 }
 
-std::optional<RecordKey> ParseRecordKey(std::string_view key) {
+std::optional<RecordKeyParts> ParseRecordKey(std::string_view key) {
   KeyReader r(key);
   auto account = r.ReadU64();
   auto tag = r.ReadU8();
   auto id = r.ReadU64();
   if (!account || !tag || !id || !r.AtEnd()) return std::nullopt;
-  return RecordKey{*account, static_cast<RecordTag>(*tag), *id};
+  return RecordKeyParts{*account, static_cast<RecordTag>(*tag), *id};
 }
 
 std::optional<CounterKeyParts> ParseCounterKey(std::string_view key) {
   KeyReader r(key);
   auto account = r.ReadU64();
   auto tag = r.ReadU8();
-  if (!account || !tag || !r.AtEnd()) return std::nullopt;
-  return CounterKeyParts{*account, static_cast<CounterTag>(*tag)};
+  if (!account || !tag) return std::nullopt;
+  uint64_t id = 0;
+  if (!r.AtEnd()) {
+    auto read = r.ReadU64();
+    if (!read || !r.AtEnd()) return std::nullopt;
+    id = *read;
+  }
+  return CounterKeyParts{*account, static_cast<CounterTag>(*tag), id};
+}
+
+const char* IndexTagName(IndexTag tag) {
+  switch (tag) {
+    case IndexTag::kPhone:
+      return "phone";
+    case IndexTag::kEmail:
+      return "email";
+    case IndexTag::kName:
+      return "name";
+    case IndexTag::kPhoneLock:
+      return "phone lock";
+    case IndexTag::kChild:
+      return "child";
+    case IndexTag::kContactPhone:
+      return "contact phone";
+    case IndexTag::kContactEmail:
+      return "contact email";
+    case IndexTag::kAddress:
+      return "address";
+    case IndexTag::kTagName:
+      return "tag name";
+    case IndexTag::kTagMember:
+      return "tag member";
+    case IndexTag::kTimelineRef:
+      return "timeline reference";
+    case IndexTag::kLink:
+      return "link";
+    case IndexTag::kLinkTarget:
+      return "link target";
+    case IndexTag::kPortalToken:
+      return "portal token";
+  }
+  return "unknown";
+}
+
+const char* CounterTagName(CounterTag tag) {
+  switch (tag) {
+    case CounterTag::kTotal:
+      return "total";
+    case CounterTag::kActive:
+      return "active";
+    case CounterTag::kInactive:
+      return "inactive";
+    case CounterTag::kArchived:
+      return "archived";
+    case CounterTag::kVip:
+      return "vip";
+    case CounterTag::kCompanies:
+      return "companies";
+    case CounterTag::kCustomerNumber:
+      return "customer number";
+    case CounterTag::kTagCount:
+      return "tag";
+  }
+  return "unknown";
 }
 
 }  // namespace custdb::keys

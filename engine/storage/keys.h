@@ -17,14 +17,30 @@ namespace custdb::keys {
 // The first byte after the account id in the records family.
 enum class RecordTag : uint8_t {
   kCustomer = 'C',
+  kContact = 'K',
+  kLocation = 'L',
+  kNote = 'O',
+  kFile = 'F',
+  kTag = 'T',
+  kPortalLink = 'Q',
 };
 
 // The first byte after the account id in the indexes family.
 enum class IndexTag : uint8_t {
-  kPhone = 'P',      // E.164 phone -> customer id
-  kEmail = 'E',      // lower-cased email -> customer id
-  kName = 'N',       // folded name -> customer id
-  kPhoneLock = 'p',  // never written; locked to serialize creates by phone
+  kPhone = 'P',         // E.164 phone -> customer id
+  kEmail = 'E',         // lower-cased email -> customer id
+  kName = 'N',          // folded name -> customer id
+  kPhoneLock = 'p',     // never written; locked to serialize creates by phone
+  kChild = 'c',         // customer, record tag, child id -> (empty)
+  kContactPhone = 'h',  // E.164 phone, customer, contact -> (empty)
+  kContactEmail = 'e',  // lower-cased email, customer, contact -> (empty)
+  kAddress = 'A',       // address key, customer, location -> (empty)
+  kTagName = 'g',       // folded tag name -> tag id
+  kTagMember = 'm',     // tag id, customer -> (empty)
+  kTimelineRef = 'r',   // customer, host reference -> timeline key
+  kLink = 'l',          // customer, kind, external id -> (empty)
+  kLinkTarget = 'x',    // kind, external id -> customer id
+  kPortalToken = 'z',   // keyed token hash -> portal link id
 };
 
 // The byte after the account id in the counters family.
@@ -36,7 +52,12 @@ enum class CounterTag : uint8_t {
   kVip = 'V',
   kCompanies = 'C',
   kCustomerNumber = 'N',  // the last customer number handed out (a Put)
+  kTagCount = 'G',        // followed by a tag id: customers carrying it
 };
+
+// Names for messages ("phone", "total"); never a key's contents.
+const char* IndexTagName(IndexTag tag);
+const char* CounterTagName(CounterTag tag);
 
 // Appends components to a key.
 class KeyBuilder {
@@ -92,6 +113,32 @@ std::string PhoneLockKey(uint64_t account_id, std::string_view e164);
 
 std::string CounterKey(uint64_t account_id, CounterTag tag);
 
+// A counter of one entity (kTagCount and a tag id).
+std::string CounterKey(uint64_t account_id, CounterTag tag, uint64_t id);
+
+// The record of a child of a customer (contact, location, note, file,
+// portal link) or of an account (tag), by its own id.
+std::string RecordKey(uint64_t account_id, RecordTag tag, uint64_t id);
+
+// The prefix of every record of one kind in an account.
+std::string RecordPrefix(uint64_t account_id, RecordTag tag);
+
+// A customer's children of one kind, in id order (which is creation
+// order: ids only grow).
+std::string ChildKey(uint64_t account_id, uint64_t customer_id, RecordTag tag,
+                     uint64_t child_id);
+std::string ChildPrefix(uint64_t account_id, uint64_t customer_id,
+                        RecordTag tag);
+
+// A decoded child entry.
+struct ChildEntry {
+  uint64_t account_id;
+  uint64_t customer_id;
+  RecordTag tag;
+  uint64_t child_id;
+};
+std::optional<ChildEntry> ParseChildKey(std::string_view key);
+
 // The prefix of everything an account holds in any family.
 std::string AccountPrefix(uint64_t account_id);
 
@@ -109,17 +156,18 @@ struct IndexEntry {
 std::optional<IndexEntry> ParseIndexKey(std::string_view key);
 
 // A decoded record key.
-struct RecordKey {
+struct RecordKeyParts {
   uint64_t account_id;
   RecordTag tag;
   uint64_t id;
 };
-std::optional<RecordKey> ParseRecordKey(std::string_view key);
+std::optional<RecordKeyParts> ParseRecordKey(std::string_view key);
 
-// A decoded counter key.
+// A decoded counter key; `id` is 0 for an account-wide counter.
 struct CounterKeyParts {
   uint64_t account_id;
   CounterTag tag;
+  uint64_t id;
 };
 std::optional<CounterKeyParts> ParseCounterKey(std::string_view key);
 

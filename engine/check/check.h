@@ -1,0 +1,94 @@
+// The consistency checker: rebuilds every derived entry (index entries,
+// counters, file chunks) from the records and compares them with what is
+// stored.
+//
+// Each kind of record contributes an expectation function that declares
+// the entries its record implies; the checker registers them in one table
+// (check.cc), so a new kind of record is checked by adding one line.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "custdb_generated.h"
+#include "engine/common/status.h"
+#include "engine/storage/keys.h"
+#include "engine/storage/store.h"
+
+namespace custdb {
+
+class CheckContext {
+ public:
+  // An entry of the indexes family that must exist with this value.
+  void ExpectIndex(std::string key, std::string value = {});
+  // A counter that must hold the sum of what is expected of it.
+  void ExpectCount(std::string counter_key, uint64_t n = 1);
+  // A sequence counter (a Put, not a merge) must be at least `used`.
+  void ExpectSequenceAtLeast(std::string counter_key, uint64_t used);
+  // A key of the files family that must exist.
+  void ExpectFileChunk(std::string key);
+
+  // Reports a difference. Messages never contain record contents.
+  void Issue(uint64_t account_id, uint64_t record_id, std::string message);
+
+  // Whether a customer record was seen. Customers sort before every other
+  // record of their account, and the records family is read before the
+  // timeline, so a child can always ask about its parent.
+  bool HasCustomer(uint64_t account_id, uint64_t customer_id) const {
+    return customers_.count({account_id, customer_id}) != 0;
+  }
+  void NoteCustomer(uint64_t account_id, uint64_t customer_id) {
+    customers_.insert({account_id, customer_id});
+  }
+
+ private:
+  friend class Checker;
+
+  std::map<std::string, std::string> index_;
+  std::map<std::string, uint64_t> counts_;
+  std::map<std::string, uint64_t> sequences_;
+  std::set<std::string> file_chunks_;
+  std::set<std::pair<uint64_t, uint64_t>> customers_;
+  fb::CheckReportT report_;
+};
+
+// Declares what a stored record implies. `value` is the record's bytes,
+// not yet verified.
+using ExpectFn = void (*)(const keys::RecordKeyParts& key,
+                          std::string_view value, CheckContext& context);
+
+// Verifies a stored record's bytes as a T and unpacks it into `out`;
+// reports a damaged record and returns false.
+template <typename T>
+bool UnpackStored(const keys::RecordKeyParts& key, std::string_view value,
+                  CheckContext& context, typename T::NativeTableType* out);
+
+// Rebuilds and compares everything in the store; returns an
+// fb::CheckReport buffer listing each difference.
+Result<std::string> CheckStore(Store* store);
+
+}  // namespace custdb
+
+#include "engine/schema/records.h"
+
+namespace custdb {
+
+template <typename T>
+bool UnpackStored(const keys::RecordKeyParts& key, std::string_view value,
+                  CheckContext& context, typename T::NativeTableType* out) {
+  std::string storage;
+  auto root = VerifyRecord<T>(reinterpret_cast<const uint8_t*>(value.data()),
+                              value.size(), "record", &storage);
+  if (!root.ok()) {
+    context.Issue(key.account_id, key.id, "the record is damaged");
+    return false;
+  }
+  (*root)->UnPackTo(out);
+  return true;
+}
+
+}  // namespace custdb

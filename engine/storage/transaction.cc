@@ -1,0 +1,64 @@
+#include "engine/storage/transaction.h"
+
+#include <memory>
+
+namespace custdb {
+
+Result<std::optional<std::string>> ReadInTransaction(Store* store,
+                                                     rocksdb::Transaction* txn,
+                                                     Family family,
+                                                     const std::string& key,
+                                                     bool for_update) {
+  std::string value;
+  rocksdb::ReadOptions ro;
+  auto* handle = store->family(family);
+  rocksdb::Status s = for_update ? txn->GetForUpdate(ro, handle, key, &value)
+                                 : txn->Get(ro, handle, key, &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromRocks(s, "reading a record");
+  return std::optional<std::string>(std::move(value));
+}
+
+Status LockKey(Store* store, rocksdb::Transaction* txn, Family family,
+               const std::string& key) {
+  std::string ignored;
+  auto s = txn->GetForUpdate(rocksdb::ReadOptions(), store->family(family), key,
+                             &ignored);
+  if (s.ok() || s.IsNotFound()) return Status::Ok();
+  return FromRocks(s, "taking a lock");
+}
+
+Status AddToCounter(Store* store, rocksdb::Transaction* txn,
+                    const std::string& counter_key, int64_t delta) {
+  if (delta == 0) return Status::Ok();
+  auto s = txn->MergeUntracked(store->family(Family::kCounters), counter_key,
+                               EncodeCounter(delta));
+  return FromRocks(s, "updating a count");
+}
+
+Result<std::vector<std::string>> ScanKeys(
+    Store* store, rocksdb::Transaction* txn, Family family,
+    const std::string& prefix, const std::string& after, size_t limit) {
+  std::string end = keys::PrefixEnd(prefix);
+  rocksdb::Slice upper(end);
+  rocksdb::ReadOptions ro;
+  if (!end.empty()) ro.iterate_upper_bound = &upper;
+  auto* handle = store->family(family);
+  std::unique_ptr<rocksdb::Iterator> it(
+      txn != nullptr ? txn->GetIterator(ro, handle)
+                     : store->db()->NewIterator(ro, handle));
+  std::vector<std::string> out;
+  if (after.empty()) {
+    it->Seek(prefix);
+  } else {
+    it->Seek(after);
+    if (it->Valid() && it->key() == rocksdb::Slice(after)) it->Next();
+  }
+  for (; it->Valid() && out.size() < limit; it->Next()) {
+    out.push_back(it->key().ToString());
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading an index");
+  return out;
+}
+
+}  // namespace custdb

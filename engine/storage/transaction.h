@@ -1,0 +1,89 @@
+// Helpers every write path shares: running a transaction with retries,
+// reading and locking records, counter deltas, ids and times.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <flatbuffers/flatbuffers.h>
+
+#include "engine/common/status.h"
+#include "engine/storage/keys.h"
+#include "engine/storage/store.h"
+
+namespace custdb {
+
+inline constexpr int kMaxTransactionAttempts = 4;
+
+// Runs `body(txn)` in a fresh transaction, again when it fails with kBusy
+// (a lock timeout or a detected deadlock), up to a few times. `body`
+// commits; a transaction it leaves uncommitted is rolled back.
+template <typename T, typename Body>
+Result<T> InTransaction(Store* store, Body body) {
+  Result<T> result = Status::Internal("transaction: never ran");
+  for (int attempt = 0; attempt < kMaxTransactionAttempts; ++attempt) {
+    auto txn = store->BeginTransaction();
+    result = body(txn.get());
+    if (result.ok() || !result.status().IsBusy()) return result;
+    txn->Rollback().PermitUncheckedError();
+  }
+  return result;
+}
+
+inline int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+inline std::string FlatString(const flatbuffers::String* s) {
+  return s == nullptr ? std::string() : s->str();
+}
+
+// A counter delta as the counters family's merge operator reads it.
+inline std::string EncodeCounter(int64_t delta) {
+  std::string value;
+  keys::PutBigEndian64(&value, static_cast<uint64_t>(delta));
+  return value;
+}
+
+// Checks that both ids are set; `what` names the second ("customer_id").
+inline Status CheckIds(uint64_t account_id, uint64_t id,
+                       std::string_view what = "customer_id") {
+  if (account_id == 0) {
+    return Status::InvalidArgument("account_id: must not be 0");
+  }
+  if (id == 0)
+    return Status::InvalidArgument(std::string(what) + ": must not be 0");
+  return Status::Ok();
+}
+
+// Reads a value of the records family inside a transaction, locking it
+// when `for_update`. An empty optional when there is none.
+Result<std::optional<std::string>> ReadInTransaction(Store* store,
+                                                     rocksdb::Transaction* txn,
+                                                     Family family,
+                                                     const std::string& key,
+                                                     bool for_update);
+
+// Locks a key that may not exist (a per-value lock such as a phone's).
+Status LockKey(Store* store, rocksdb::Transaction* txn, Family family,
+               const std::string& key);
+
+// Adds `delta` to a counter without taking its lock: deltas commute, so
+// writers of one account never queue on their counts.
+Status AddToCounter(Store* store, rocksdb::Transaction* txn,
+                    const std::string& counter_key, int64_t delta);
+
+// Keys of the indexes family under `prefix`, in order, after `after`
+// (empty: from the start), at most `limit`. Reads through `txn` when it
+// is not null (its own writes included), else the latest committed state.
+Result<std::vector<std::string>> ScanKeys(
+    Store* store, rocksdb::Transaction* txn, Family family,
+    const std::string& prefix, const std::string& after, size_t limit);
+
+}  // namespace custdb
