@@ -375,6 +375,33 @@ Result<Page> Customers::Find(uint64_t account_id, Lookup by,
   return page;
 }
 
+Result<fb::CustomerT> Customers::LockForChild(rocksdb::Transaction* txn,
+                                              uint64_t account_id,
+                                              uint64_t customer_id) {
+  CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, customer_id));
+  auto stored = ReadCustomer(store_, txn, account_id, customer_id, true);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) {
+    return Status::NotFound(NotFoundMessage(customer_id));
+  }
+  return DecodeCustomer(**stored, customer_id);
+}
+
+Status Customers::WriteInTransaction(rocksdb::Transaction* txn,
+                                     const fb::CustomerT& before,
+                                     fb::CustomerT after, bool bump_version) {
+  if (after == before) return Status::Ok();
+  if (bump_version) {
+    after.version = before.version + 1;
+    after.updated_at_ms = std::max(NowMs(), before.updated_at_ms);
+  }
+  auto s = txn->Put(store_->family(Family::kRecords),
+                    keys::CustomerKey(after.account_id, after.id),
+                    PackRecord(after));
+  if (!s.ok()) return FromRocks(s, "writing a customer");
+  return WriteDerived(store_, txn, after.account_id, &before, after);
+}
+
 Result<std::string> Customers::Summary(uint64_t account_id) {
   if (account_id == 0) {
     return Status::InvalidArgument("account_id: must not be 0");

@@ -69,6 +69,21 @@ class Customers {
   // The summary counts: a few point reads, independent of account size.
   Result<std::string> Summary(uint64_t account_id);
 
+  // For the write paths of a customer's children (contacts, notes, ...):
+  // reads and locks the customer inside `txn`, so that the child and its
+  // parent commit together; kNotFound when it is not in this account.
+  Result<fb::CustomerT> LockForChild(rocksdb::Transaction* txn,
+                                     uint64_t account_id,
+                                     uint64_t customer_id);
+
+  // Writes `customer` (read with LockForChild and changed by the caller)
+  // with its index and counter entries, inside `txn`. When
+  // `bump_version` the version goes up and updated_at moves; a change of
+  // last activity alone does neither (an SMS arriving is not an edit).
+  Status WriteInTransaction(rocksdb::Transaction* txn,
+                            const fb::CustomerT& before,
+                            fb::CustomerT after, bool bump_version);
+
  private:
   // Reads the record under its lock, checks the expected version, lets
   // `change` edit a copy, and writes the copy with its index and counter
