@@ -1,6 +1,7 @@
 #include "engine/check/check.h"
 
 #include "engine/customers/customers.h"
+#include "engine/tags/tags.h"
 
 namespace custdb {
 namespace {
@@ -14,6 +15,7 @@ struct RecordKind {
 // Every kind of record in the records family and what it implies.
 const RecordKind kRecordKinds[] = {
     {keys::RecordTag::kCustomer, "customer", ExpectCustomer},
+    {keys::RecordTag::kTag, "tag", ExpectTag},
 };
 
 const RecordKind* FindKind(keys::RecordTag tag) {

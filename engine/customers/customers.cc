@@ -27,16 +27,15 @@ std::string NotFoundMessage(uint64_t customer_id) {
 // Replaces the index entries and counter contributions of `before` (null
 // for a new record) with those of `after`.
 Status WriteDerived(Store* store, rocksdb::Transaction* txn,
-                    uint64_t account_id, const fb::CustomerT* before,
-                    const fb::CustomerT& after) {
+                    const fb::CustomerT* before, const fb::CustomerT& after) {
   std::vector<std::string> old_keys;
-  std::vector<uint8_t> old_counters;
+  std::vector<std::string> old_counters;
   if (before != nullptr) {
     old_keys = IndexKeysOf(*before);
-    old_counters = CounterTagsOf(*before);
+    old_counters = CounterKeysOf(*before);
   }
   std::vector<std::string> new_keys = IndexKeysOf(after);
-  std::vector<uint8_t> new_counters = CounterTagsOf(after);
+  std::vector<std::string> new_counters = CounterKeysOf(after);
 
   auto* indexes = store->family(Family::kIndexes);
   for (const auto& k : old_keys) {
@@ -54,19 +53,11 @@ Status WriteDerived(Store* store, rocksdb::Transaction* txn,
     if (!s.ok()) return FromRocks(s, "writing an index entry");
   }
 
-  std::map<uint8_t, int64_t> deltas;
-  for (uint8_t t : old_counters) deltas[t] -= 1;
-  for (uint8_t t : new_counters) deltas[t] += 1;
-  auto* counters = store->family(Family::kCounters);
-  for (const auto& [tag, delta] : deltas) {
-    if (delta == 0) continue;
-    // Counter deltas commute, so they are merged without taking the
-    // counter's lock: creates and updates of one account never queue on
-    // their summary counts.
-    auto s = txn->MergeUntracked(
-        counters, keys::CounterKey(account_id, static_cast<CounterTag>(tag)),
-        EncodeCounter(delta));
-    if (!s.ok()) return FromRocks(s, "updating a summary count");
+  std::map<std::string, int64_t> deltas;
+  for (const auto& key : old_counters) deltas[key] -= 1;
+  for (const auto& key : new_counters) deltas[key] += 1;
+  for (const auto& [key, delta] : deltas) {
+    CUSTDB_RETURN_IF_ERROR(AddToCounter(store, txn, key, delta));
   }
   return Status::Ok();
 }
@@ -141,21 +132,30 @@ std::vector<std::string> IndexKeysOf(const fb::CustomerT& c) {
   if (!folded.empty()) {
     out.push_back(keys::IndexKey(c.account_id, IndexTag::kName, folded, c.id));
   }
+  for (uint64_t tag_id : c.tag_ids) {
+    out.push_back(keys::TagMemberKey(c.account_id, tag_id, c.id));
+  }
   return out;
 }
 
-std::vector<uint8_t> CounterTagsOf(const fb::CustomerT& c) {
-  auto tag = [](CounterTag t) { return static_cast<uint8_t>(t); };
-  if (c.status == fb::CustomerStatus::Archived) {
-    return {tag(CounterTag::kArchived)};
+std::vector<std::string> CounterKeysOf(const fb::CustomerT& c) {
+  auto key = [&](CounterTag t) { return keys::CounterKey(c.account_id, t); };
+  std::vector<std::string> out;
+  for (uint64_t tag_id : c.tag_ids) {
+    out.push_back(
+        keys::CounterKey(c.account_id, CounterTag::kTagCount, tag_id));
   }
-  std::vector<uint8_t> out = {tag(CounterTag::kTotal)};
-  out.push_back(tag(c.status == fb::CustomerStatus::Active
+  if (c.status == fb::CustomerStatus::Archived) {
+    out.push_back(key(CounterTag::kArchived));
+    return out;
+  }
+  out.push_back(key(CounterTag::kTotal));
+  out.push_back(key(c.status == fb::CustomerStatus::Active
                         ? CounterTag::kActive
                         : CounterTag::kInactive));
-  if (c.vip) out.push_back(tag(CounterTag::kVip));
+  if (c.vip) out.push_back(key(CounterTag::kVip));
   if (c.kind == fb::CustomerKind::Company) {
-    out.push_back(tag(CounterTag::kCompanies));
+    out.push_back(key(CounterTag::kCompanies));
   }
   return out;
 }
@@ -225,8 +225,7 @@ Result<CreateResult> Customers::Create(uint64_t account_id,
         s = txn->Put(store_->family(Family::kRecords),
                      keys::CustomerKey(account_id, customer.id), record);
         if (!s.ok()) return FromRocks(s, "create");
-        CUSTDB_RETURN_IF_ERROR(
-            WriteDerived(store_, txn, account_id, nullptr, customer));
+        CUSTDB_RETURN_IF_ERROR(WriteDerived(store_, txn, nullptr, customer));
         s = txn->Commit();
         if (!s.ok()) return FromRocks(s, "create");
         return CreateResult{std::move(record), false};
@@ -279,12 +278,7 @@ Result<std::string> Customers::Modify(uint64_t account_id, uint64_t customer_id,
   CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, customer_id));
   return InTransaction<std::string>(
       store_, [&](rocksdb::Transaction* txn) -> Result<std::string> {
-        auto stored = ReadCustomer(store_, txn, account_id, customer_id, true);
-        if (!stored.ok()) return stored.status();
-        if (!stored->has_value()) {
-          return Status::NotFound(NotFoundMessage(customer_id));
-        }
-        auto before = DecodeCustomer(**stored, customer_id);
+        auto before = LockForChild(txn, account_id, customer_id);
         if (!before.ok()) return before.status();
         if (expected_version != 0 && before->version != expected_version) {
           return Status::Conflict(
@@ -295,33 +289,22 @@ Result<std::string> Customers::Modify(uint64_t account_id, uint64_t customer_id,
         fb::CustomerT after = *before;
         CUSTDB_RETURN_IF_ERROR(change(&after));
         CUSTDB_RETURN_IF_ERROR(NormalizeCustomer(&after));
-        if (after == *before) return std::move(**stored);
-
         if (after.phone != before->phone) {
           // A create of the new phone must see this customer once it may
           // see the phone at all: both phones are locked, in sorted order.
-          std::string lo = std::min(before->phone, after.phone);
-          std::string hi = std::max(before->phone, after.phone);
-          for (const auto& phone : {lo, hi}) {
-            std::string ignored;
-            auto s = txn->GetForUpdate(
-                rocksdb::ReadOptions(), store_->family(Family::kIndexes),
-                keys::PhoneLockKey(account_id, phone), &ignored);
-            if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "update");
+          for (const auto& phone : {std::min(before->phone, after.phone),
+                                    std::max(before->phone, after.phone)}) {
+            CUSTDB_RETURN_IF_ERROR(
+                LockKey(store_, txn, Family::kIndexes,
+                        keys::PhoneLockKey(account_id, phone)));
           }
         }
-
-        after.version = before->version + 1;
-        after.updated_at_ms = std::max(NowMs(), before->updated_at_ms);
-        std::string record = PackRecord(after);
-        auto s = txn->Put(store_->family(Family::kRecords),
-                          keys::CustomerKey(account_id, customer_id), record);
+        auto record = WriteInTransaction(txn, *before, std::move(after),
+                                         /*bump_version=*/true);
+        if (!record.ok()) return record.status();
+        auto s = txn->Commit();
         if (!s.ok()) return FromRocks(s, "update");
-        CUSTDB_RETURN_IF_ERROR(
-            WriteDerived(store_, txn, account_id, &*before, after));
-        s = txn->Commit();
-        if (!s.ok()) return FromRocks(s, "update");
-        return record;
+        return std::move(*record);
       });
 }
 
@@ -387,19 +370,21 @@ Result<fb::CustomerT> Customers::LockForChild(rocksdb::Transaction* txn,
   return DecodeCustomer(**stored, customer_id);
 }
 
-Status Customers::WriteInTransaction(rocksdb::Transaction* txn,
-                                     const fb::CustomerT& before,
-                                     fb::CustomerT after, bool bump_version) {
-  if (after == before) return Status::Ok();
+Result<std::string> Customers::WriteInTransaction(rocksdb::Transaction* txn,
+                                                  const fb::CustomerT& before,
+                                                  fb::CustomerT after,
+                                                  bool bump_version) {
+  if (after == before) return PackRecord(before);
   if (bump_version) {
     after.version = before.version + 1;
     after.updated_at_ms = std::max(NowMs(), before.updated_at_ms);
   }
+  std::string record = PackRecord(after);
   auto s = txn->Put(store_->family(Family::kRecords),
-                    keys::CustomerKey(after.account_id, after.id),
-                    PackRecord(after));
+                    keys::CustomerKey(after.account_id, after.id), record);
   if (!s.ok()) return FromRocks(s, "writing a customer");
-  return WriteDerived(store_, txn, after.account_id, &before, after);
+  CUSTDB_RETURN_IF_ERROR(WriteDerived(store_, txn, &before, after));
+  return record;
 }
 
 Result<std::string> Customers::Summary(uint64_t account_id) {
@@ -455,10 +440,7 @@ void ExpectCustomer(const keys::RecordKeyParts& key, std::string_view value,
   }
   context.NoteCustomer(c.account_id, c.id);
   for (auto& k : IndexKeysOf(c)) context.ExpectIndex(std::move(k));
-  for (uint8_t tag : CounterTagsOf(c)) {
-    context.ExpectCount(
-        keys::CounterKey(c.account_id, static_cast<CounterTag>(tag)));
-  }
+  for (auto& k : CounterKeysOf(c)) context.ExpectCount(std::move(k));
   context.ExpectSequenceAtLeast(
       keys::CounterKey(c.account_id, CounterTag::kCustomerNumber), c.number);
 }

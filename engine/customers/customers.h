@@ -73,16 +73,17 @@ class Customers {
   // reads and locks the customer inside `txn`, so that the child and its
   // parent commit together; kNotFound when it is not in this account.
   Result<fb::CustomerT> LockForChild(rocksdb::Transaction* txn,
-                                     uint64_t account_id,
-                                     uint64_t customer_id);
+                                     uint64_t account_id, uint64_t customer_id);
 
   // Writes `customer` (read with LockForChild and changed by the caller)
   // with its index and counter entries, inside `txn`. When
   // `bump_version` the version goes up and updated_at moves; a change of
   // last activity alone does neither (an SMS arriving is not an edit).
-  Status WriteInTransaction(rocksdb::Transaction* txn,
-                            const fb::CustomerT& before,
-                            fb::CustomerT after, bool bump_version);
+  // Returns the record as written (or as it was, when nothing changed).
+  Result<std::string> WriteInTransaction(rocksdb::Transaction* txn,
+                                         const fb::CustomerT& before,
+                                         fb::CustomerT after,
+                                         bool bump_version);
 
  private:
   // Reads the record under its lock, checks the expected version, lets
@@ -102,6 +103,6 @@ void ExpectCustomer(const keys::RecordKeyParts& key, std::string_view value,
 // The index keys and counters a record contributes; shared by the write
 // path and the checker, so the two cannot disagree on what should exist.
 std::vector<std::string> IndexKeysOf(const fb::CustomerT& customer);
-std::vector<uint8_t> CounterTagsOf(const fb::CustomerT& customer);
+std::vector<std::string> CounterKeysOf(const fb::CustomerT& customer);
 
 }  // namespace custdb

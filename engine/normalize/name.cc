@@ -190,6 +190,28 @@ std::string FoldName(std::string_view name) {
   return folded;
 }
 
+std::string FoldCase(std::string_view text) {
+  std::string folded;
+  if (!Map(DropInvalidUtf8(text),
+           UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STABLE, nullptr,
+           &folded)) {
+    return std::string();
+  }
+  std::string out;
+  bool space = false;
+  for (char c : folded) {
+    bool is_space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    if (is_space) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
 std::string IndividualDisplayName(std::string_view first,
                                   std::string_view last) {
   first = TrimSpace(first);

@@ -32,6 +32,12 @@ namespace custdb {
 //    runs out of memory.
 std::string FoldName(std::string_view name);
 
+// Folds case only: Unicode case folding and canonical composition, white
+// space collapsed to single spaces and trimmed; accents and punctuation
+// stay ("Café  VIP" -> "café vip"). For names that must be unique without
+// regard to case, such as tags. Invalid UTF-8 bytes are dropped.
+std::string FoldCase(std::string_view text);
+
 // The display name of an individual: "First Last", or "First" alone.
 // Both parts are trimmed first; an empty first name gives "Last" alone.
 std::string IndividualDisplayName(std::string_view first,

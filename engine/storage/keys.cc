@@ -155,6 +155,35 @@ std::string ChildPrefix(uint64_t account_id, uint64_t customer_id,
       .Take();
 }
 
+std::string TagNameKey(uint64_t account_id, std::string_view folded_name) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(IndexTag::kTagName))
+      .AppendString(folded_name)
+      .Take();
+}
+
+std::string TagNamePrefix(uint64_t account_id) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(IndexTag::kTagName))
+      .Take();
+}
+
+std::string TagMemberKey(uint64_t account_id, uint64_t tag_id,
+                         uint64_t customer_id) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(IndexTag::kTagMember))
+      .AppendU64(tag_id)
+      .AppendU64(customer_id)
+      .Take();
+}
+
+std::string TagMemberPrefix(uint64_t account_id, uint64_t tag_id) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(IndexTag::kTagMember))
+      .AppendU64(tag_id)
+      .Take();
+}
+
 std::optional<ChildEntry> ParseChildKey(std::string_view key) {
   KeyReader r(key);
   auto account = r.ReadU64();

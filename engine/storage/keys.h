@@ -130,6 +130,14 @@ std::string ChildKey(uint64_t account_id, uint64_t customer_id, RecordTag tag,
 std::string ChildPrefix(uint64_t account_id, uint64_t customer_id,
                         RecordTag tag);
 
+// The tag library: a folded tag name -> the tag's id, and a tag's
+// customers, in customer id order.
+std::string TagNameKey(uint64_t account_id, std::string_view folded_name);
+std::string TagNamePrefix(uint64_t account_id);
+std::string TagMemberKey(uint64_t account_id, uint64_t tag_id,
+                         uint64_t customer_id);
+std::string TagMemberPrefix(uint64_t account_id, uint64_t tag_id);
+
 // A decoded child entry.
 struct ChildEntry {
   uint64_t account_id;
