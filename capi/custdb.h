@@ -71,8 +71,8 @@ extern "C" {
 #define CUSTDB_VERSION_MAJOR 0
 #define CUSTDB_VERSION_MINOR 1
 #define CUSTDB_VERSION_PATCH 0
-#define CUSTDB_VERSION                                              \
-  ((CUSTDB_VERSION_MAJOR << 16) | (CUSTDB_VERSION_MINOR << 8) |     \
+#define CUSTDB_VERSION                                          \
+  ((CUSTDB_VERSION_MAJOR << 16) | (CUSTDB_VERSION_MINOR << 8) | \
    CUSTDB_VERSION_PATCH)
 
 /* The version of the library loaded at run time, encoded as
@@ -85,17 +85,17 @@ CUSTDB_API const char* custdb_version_string(void);
 /* ---- Errors ------------------------------------------------------------
  */
 #define CUSTDB_OK 0
-#define CUSTDB_EINVAL (-1)      /* invalid argument or input; nothing changed */
-#define CUSTDB_ENOTFOUND (-2)   /* no such record in this account */
-#define CUSTDB_ECONFLICT (-3)   /* the record's version is not the expected */
-#define CUSTDB_EINUSE (-4)      /* the store is open elsewhere */
-#define CUSTDB_EFORMAT (-5)     /* not a custdb store, or a newer format */
-#define CUSTDB_ECORRUPT (-6)    /* stored data is damaged */
-#define CUSTDB_EIO (-7)         /* the file system failed */
-#define CUSTDB_EBUSY (-8)       /* a lock could not be had in time; retry */
-#define CUSTDB_ECLOSED (-9)     /* the store was closed under a cursor */
-#define CUSTDB_ENOMEM (-10)     /* out of memory */
-#define CUSTDB_EINTERNAL (-11)  /* a bug in custdb */
+#define CUSTDB_EINVAL (-1)     /* invalid argument or input; nothing changed */
+#define CUSTDB_ENOTFOUND (-2)  /* no such record in this account */
+#define CUSTDB_ECONFLICT (-3)  /* the record's version is not the expected */
+#define CUSTDB_EINUSE (-4)     /* the store is open elsewhere */
+#define CUSTDB_EFORMAT (-5)    /* not a custdb store, or a newer format */
+#define CUSTDB_ECORRUPT (-6)   /* stored data is damaged */
+#define CUSTDB_EIO (-7)        /* the file system failed */
+#define CUSTDB_EBUSY (-8)      /* a lock could not be had in time; retry */
+#define CUSTDB_ECLOSED (-9)    /* the store was closed under a cursor */
+#define CUSTDB_ENOMEM (-10)    /* out of memory */
+#define CUSTDB_EINTERNAL (-11) /* a bug in custdb */
 
 /* A message describing the last failure on this thread: lower case, naming
  * the field and the rule ("phone: a US number has 10 digits (got 9)").
@@ -130,12 +130,10 @@ CUSTDB_API void custdb_buffer_free(custdb_buffer* buffer);
  *     of that table. The text is UTF-8 on one line, NUL-terminated.
  */
 CUSTDB_API int custdb_record_from_json(custdb_buffer** out,
-                                       const char* type_name,
-                                       const char* json, size_t json_size);
-CUSTDB_API int custdb_record_to_json(custdb_buffer** out,
-                                     const char* type_name,
-                                     const uint8_t* record,
-                                     size_t record_size);
+                                       const char* type_name, const char* json,
+                                       size_t json_size);
+CUSTDB_API int custdb_record_to_json(custdb_buffer** out, const char* type_name,
+                                     const uint8_t* record, size_t record_size);
 
 /* ---- Stores ------------------------------------------------------------
  */
@@ -167,7 +165,8 @@ typedef struct custdb_open_options {
 } custdb_open_options;
 
 /* The defaults: custdb_open_options o = CUSTDB_OPEN_OPTIONS_INIT; */
-#define CUSTDB_OPEN_OPTIONS_INIT {CUSTDB_OPEN_OPTIONS_VERSION, 0, 0, 0, 0}
+#define CUSTDB_OPEN_OPTIONS_INIT \
+  { CUSTDB_OPEN_OPTIONS_VERSION, 0, 0, 0, 0 }
 
 /* Opens the store in directory `path`, creating the directory and an
  * empty store when it is missing or empty.
@@ -212,7 +211,8 @@ typedef struct custdb_create_options {
   int32_t allow_duplicate_phone;
 } custdb_create_options;
 
-#define CUSTDB_CREATE_OPTIONS_INIT {CUSTDB_CREATE_OPTIONS_VERSION, 0}
+#define CUSTDB_CREATE_OPTIONS_INIT \
+  { CUSTDB_CREATE_OPTIONS_VERSION, 0 }
 
 /* Creates a customer from a CustomerDraft record. `*out` is the Customer
  * record (id, customer number, times and version assigned).
@@ -221,10 +221,8 @@ typedef struct custdb_create_options {
  * threads creating the same phone at once end with exactly one customer.
  *   CUSTDB_EINVAL  a field breaks a rule; the message names it. */
 CUSTDB_API int custdb_customer_create(custdb_buffer** out, int* out_existed,
-                                      custdb_store* store,
-                                      uint64_t account_id,
-                                      const uint8_t* draft,
-                                      size_t draft_size,
+                                      custdb_store* store, uint64_t account_id,
+                                      const uint8_t* draft, size_t draft_size,
                                       const custdb_create_options* options);
 
 /* The Customer record with this id. CUSTDB_ENOTFOUND when there is none
@@ -242,7 +240,8 @@ typedef struct custdb_update_options {
   uint64_t expected_version;
 } custdb_update_options;
 
-#define CUSTDB_UPDATE_OPTIONS_INIT {CUSTDB_UPDATE_OPTIONS_VERSION, 0}
+#define CUSTDB_UPDATE_OPTIONS_INIT \
+  { CUSTDB_UPDATE_OPTIONS_VERSION, 0 }
 
 /* Applies a CustomerPatch record: absent fields stay as they are; a
  * present string replaces the value (empty clears an optional one).
@@ -251,10 +250,8 @@ typedef struct custdb_update_options {
  * than the stored one is CUSTDB_EINVAL. `*out` (when `out` is not NULL)
  * is the updated record, its version one higher; a patch that changes
  * nothing writes nothing and returns the record as it was. */
-CUSTDB_API int custdb_customer_update(custdb_buffer** out,
-                                      custdb_store* store,
-                                      uint64_t account_id,
-                                      uint64_t customer_id,
+CUSTDB_API int custdb_customer_update(custdb_buffer** out, custdb_store* store,
+                                      uint64_t account_id, uint64_t customer_id,
                                       const uint8_t* patch, size_t patch_size,
                                       const custdb_update_options* options);
 
@@ -262,14 +259,15 @@ CUSTDB_API int custdb_customer_update(custdb_buffer** out,
  * nothing deleted), or unarchives it (an archived customer becomes
  * Active; any other is returned unchanged). `out` may be NULL. The
  * expected version, when given, is checked in both cases. */
-CUSTDB_API int custdb_customer_archive(custdb_buffer** out,
-                                       custdb_store* store,
+CUSTDB_API int custdb_customer_archive(custdb_buffer** out, custdb_store* store,
                                        uint64_t account_id,
                                        uint64_t customer_id,
                                        const custdb_update_options* options);
-CUSTDB_API int custdb_customer_unarchive(
-    custdb_buffer** out, custdb_store* store, uint64_t account_id,
-    uint64_t customer_id, const custdb_update_options* options);
+CUSTDB_API int custdb_customer_unarchive(custdb_buffer** out,
+                                         custdb_store* store,
+                                         uint64_t account_id,
+                                         uint64_t customer_id,
+                                         const custdb_update_options* options);
 
 /* The Summary record of an account: counts kept in the same transactions
  * as the records, read in constant time. Archived customers count only in
@@ -299,11 +297,11 @@ typedef struct custdb_list_options {
   size_t resume_token_size;
 } custdb_list_options;
 
-#define CUSTDB_LIST_OPTIONS_INIT {CUSTDB_LIST_OPTIONS_VERSION, 0, 0}
+#define CUSTDB_LIST_OPTIONS_INIT \
+  { CUSTDB_LIST_OPTIONS_VERSION, 0, 0 }
 
 CUSTDB_API int custdb_cursor_next(custdb_buffer** out, custdb_cursor* cursor);
-CUSTDB_API int custdb_cursor_token(custdb_buffer** out,
-                                   custdb_cursor* cursor);
+CUSTDB_API int custdb_cursor_token(custdb_buffer** out, custdb_cursor* cursor);
 CUSTDB_API void custdb_cursor_free(custdb_cursor* cursor);
 
 /* The customers of an account whose phone is `phone` (any common format)
@@ -338,8 +336,49 @@ CUSTDB_API int custdb_customer_find_by_email(
  */
 
 /* ---- Tags --------------------------------------------------------------
- * The account's label library and the tags customers carry.
+ * The account's label library and the tags customers carry. A tag's name
+ * (1 to 50 bytes, trimmed) is unique in its account without regard to
+ * case: "VIP" and "vip" are one tag. A customer's record lists the ids of
+ * its tags (Customer.tag_ids, ascending). A Tag record's customer_count is
+ * read when the tag is returned.
  */
+
+/* Creates a tag from a TagDraft, or returns the tag that already has that
+ * name (`*out_existed` 1). `*out` is the Tag record. */
+CUSTDB_API int custdb_tag_create(custdb_buffer** out, int* out_existed,
+                                 custdb_store* store, uint64_t account_id,
+                                 const uint8_t* draft, size_t draft_size);
+
+CUSTDB_API int custdb_tag_get(custdb_buffer** out, custdb_store* store,
+                              uint64_t account_id, uint64_t tag_id);
+
+/* Renames a tag to the name of a TagDraft. CUSTDB_ECONFLICT when another
+ * tag has that name, or the version is not the expected one. */
+CUSTDB_API int custdb_tag_rename(custdb_buffer** out, custdb_store* store,
+                                 uint64_t account_id, uint64_t tag_id,
+                                 const uint8_t* draft, size_t draft_size,
+                                 const custdb_update_options* options);
+
+/* Deletes a tag and takes it off every customer that carries it, in one
+ * transaction (each such customer's version goes up). */
+CUSTDB_API int custdb_tag_delete(custdb_store* store, uint64_t account_id,
+                                 uint64_t tag_id);
+
+/* The account's tags in name order (case folded), each a Tag record. */
+CUSTDB_API int custdb_tag_list(custdb_cursor** out, custdb_store* store,
+                               uint64_t account_id,
+                               const custdb_list_options* options);
+
+/* Puts a tag on a customer, or takes it off. `*out` (when `out` is not
+ * NULL) is the Customer record; putting on a tag it already carries, or
+ * taking off one it does not, changes nothing. CUSTDB_ENOTFOUND for a
+ * customer or tag not in this account. */
+CUSTDB_API int custdb_customer_tag(custdb_buffer** out, custdb_store* store,
+                                   uint64_t account_id, uint64_t customer_id,
+                                   uint64_t tag_id);
+CUSTDB_API int custdb_customer_untag(custdb_buffer** out, custdb_store* store,
+                                     uint64_t account_id, uint64_t customer_id,
+                                     uint64_t tag_id);
 
 /* ---- Links -------------------------------------------------------------
  * The host's own records (jobs, invoices) linked to a customer.

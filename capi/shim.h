@@ -12,6 +12,7 @@
 #include "engine/common/status.h"
 #include "engine/customers/customers.h"
 #include "engine/storage/store.h"
+#include "engine/tags/tags.h"
 
 struct custdb_buffer {
   std::string bytes;
@@ -26,6 +27,7 @@ struct StoreState {
   std::shared_mutex mutex;
   std::unique_ptr<Store> store;
   std::unique_ptr<Customers> customers;
+  std::unique_ptr<Tags> tags;
 };
 
 // Records `status` as this thread's last error and returns its code.

@@ -11,114 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "capi_util.h"
 #include "custdb.h"
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond)                                                   \
-  do {                                                                \
-    checks++;                                                         \
-    if (!(cond)) {                                                    \
-      failures++;                                                     \
-      fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n",    \
-              __FILE__, __LINE__, #cond, custdb_last_error());        \
-    }                                                                 \
-  } while (0)
-
-#define CHECK_RC(expected, call) CHECK((call) == (expected))
-
-static char scratch[4096];
-
-static const char* path_of(const char* name) {
-  static char path[8192];
-  snprintf(path, sizeof path, "%s/%s", scratch, name);
-  return path;
-}
-
-static void remove_tree(const char* path) {
-  char command[9000];
-  snprintf(command, sizeof command, "rm -rf '%s'", path);
-  if (system(command) != 0) fprintf(stderr, "cannot remove %s\n", path);
-}
-
-/* A record made from JSON; aborts the test on failure. */
-static custdb_buffer* from_json(const char* type_name, const char* json) {
-  custdb_buffer* out = NULL;
-  int rc = custdb_record_from_json(&out, type_name, json, strlen(json));
-  if (rc != CUSTDB_OK) {
-    fprintf(stderr, "from_json(%s): %s\n", type_name, custdb_last_error());
-    exit(1);
-  }
-  return out;
-}
-
-/* The JSON text of a record, which the caller frees. */
-static char* to_json(const char* type_name, const custdb_buffer* record) {
-  custdb_buffer* out = NULL;
-  char* text;
-  if (custdb_record_to_json(&out, type_name, custdb_buffer_data(record),
-                            custdb_buffer_size(record)) != CUSTDB_OK) {
-    fprintf(stderr, "to_json(%s): %s\n", type_name, custdb_last_error());
-    exit(1);
-  }
-  text = malloc(custdb_buffer_size(out) + 1);
-  memcpy(text, custdb_buffer_data(out), custdb_buffer_size(out) + 1);
-  custdb_buffer_free(out);
-  return text;
-}
-
-/* The unsigned number after "field": in a JSON text, or -1. */
-static long long json_number(const char* json, const char* field) {
-  char pattern[128];
-  const char* at;
-  snprintf(pattern, sizeof pattern, "\"%s\":", field);
-  at = strstr(json, pattern);
-  if (at == NULL) return -1;
-  at += strlen(pattern);
-  while (*at == ' ') at++;
-  return strtoll(at, NULL, 10);
-}
-
-static int json_has(const char* json, const char* text) {
-  return strstr(json, text) != NULL;
-}
-
-static long long record_number(const char* type_name,
-                               const custdb_buffer* record,
-                               const char* field) {
-  char* json = to_json(type_name, record);
-  long long n = json_number(json, field);
-  free(json);
-  return n;
-}
-
-static uint64_t create(custdb_store* store, uint64_t account,
-                       const char* draft_json, int* existed,
-                       const custdb_create_options* options) {
-  custdb_buffer* draft = from_json("CustomerDraft", draft_json);
-  custdb_buffer* customer = NULL;
-  uint64_t id = 0;
-  int rc = custdb_customer_create(&customer, existed, store, account,
-                                  custdb_buffer_data(draft),
-                                  custdb_buffer_size(draft), options);
-  CHECK(rc == CUSTDB_OK);
-  if (rc == CUSTDB_OK) id = (uint64_t)record_number("Customer", customer, "id");
-  custdb_buffer_free(customer);
-  custdb_buffer_free(draft);
-  return id;
-}
-
-static long long summary_count(custdb_store* store, uint64_t account,
-                               const char* field) {
-  custdb_buffer* summary = NULL;
-  long long n = -1;
-  if (custdb_summary_get(&summary, store, account) == CUSTDB_OK) {
-    n = record_number("Summary", summary, field);
-  }
-  custdb_buffer_free(summary);
-  return n;
-}
 
 static int log_lines = 0;
 static void on_log(void* context, int level, const char* message) {
@@ -176,7 +70,8 @@ static void test_null_safety(void) {
   CHECK_RC(CUSTDB_EINVAL, custdb_cursor_token(&buffer, NULL));
   CHECK_RC(CUSTDB_EINVAL, custdb_record_from_json(NULL, "Customer", "{}", 2));
   CHECK_RC(CUSTDB_EINVAL, custdb_record_from_json(&buffer, NULL, "{}", 2));
-  CHECK_RC(CUSTDB_EINVAL, custdb_record_from_json(&buffer, "Customer", NULL, 2));
+  CHECK_RC(CUSTDB_EINVAL,
+           custdb_record_from_json(&buffer, "Customer", NULL, 2));
   CHECK_RC(CUSTDB_EINVAL, custdb_record_to_json(&buffer, "Customer", NULL, 0));
   CHECK_RC(CUSTDB_EINVAL, custdb_record_to_json(&buffer, NULL, junk, 4));
 }
@@ -190,8 +85,8 @@ static void test_json(void) {
   size_t i;
   char* text;
 
-  CHECK_RC(CUSTDB_EINVAL, custdb_record_from_json(&out, "CustomerDraft",
-                                                  broken, strlen(broken)));
+  CHECK_RC(CUSTDB_EINVAL, custdb_record_from_json(&out, "CustomerDraft", broken,
+                                                  strlen(broken)));
   CHECK(out == NULL);
   CHECK(strncmp(custdb_last_error(), "json:", 5) == 0);
   CHECK_RC(CUSTDB_EINVAL, custdb_record_from_json(&out, "CustomerDraft",
@@ -200,7 +95,8 @@ static void test_json(void) {
   CHECK_RC(CUSTDB_EINVAL, custdb_record_from_json(&out, "CustomerDraft",
                                                   bad_enum, strlen(bad_enum)));
   CHECK(strstr(custdb_last_error(), "Robot") == NULL);
-  CHECK_RC(CUSTDB_EINVAL, custdb_record_from_json(&out, "NoSuchTable", "{}", 2));
+  CHECK_RC(CUSTDB_EINVAL,
+           custdb_record_from_json(&out, "NoSuchTable", "{}", 2));
   CHECK(strncmp(custdb_last_error(), "type_name:", 10) == 0);
 
   for (i = 0; i < sizeof junk; i++) junk[i] = (uint8_t)(i * 37 + 11);
@@ -249,7 +145,8 @@ static void test_open(void) {
   custdb_store_close(store);
   file = fopen(path_of("plain-file"), "w");
   if (file != NULL) fclose(file);
-  CHECK_RC(CUSTDB_EINVAL, custdb_store_open(&store, path_of("plain-file"), NULL));
+  CHECK_RC(CUSTDB_EINVAL,
+           custdb_store_open(&store, path_of("plain-file"), NULL));
 }
 
 /* A second process opening an open store is told it is in use. */
@@ -327,16 +224,17 @@ static void test_hostile_input(custdb_store* store) {
 
   /* internal_notes one byte over its 10,000-byte limit */
   json = malloc(size);
-  strcpy(json, "{\"kind\": \"Individual\", \"first_name\": \"A\", "
-               "\"phone\": \"415-555-0150\", \"internal_notes\": \"");
+  strcpy(json,
+         "{\"kind\": \"Individual\", \"first_name\": \"A\", "
+         "\"phone\": \"415-555-0150\", \"internal_notes\": \"");
   i = strlen(json);
   memset(json + i, 'n', 10001);
   strcpy(json + i + 10001, "\"}");
   draft = from_json("CustomerDraft", json);
-  CHECK_RC(CUSTDB_EINVAL, custdb_customer_create(&record, &existed, store, 5,
-                                                 custdb_buffer_data(draft),
-                                                 custdb_buffer_size(draft),
-                                                 NULL));
+  CHECK_RC(CUSTDB_EINVAL,
+           custdb_customer_create(&record, &existed, store, 5,
+                                  custdb_buffer_data(draft),
+                                  custdb_buffer_size(draft), NULL));
   CHECK(strncmp(custdb_last_error(), "internal_notes:", 15) == 0);
   custdb_buffer_free(draft);
   free(json);
@@ -424,10 +322,9 @@ static void test_customers(custdb_store* store) {
   {
     uint8_t* shifted = malloc(custdb_buffer_size(patch) + 1);
     memcpy(shifted + 1, custdb_buffer_data(patch), custdb_buffer_size(patch));
-    CHECK_RC(CUSTDB_OK, custdb_customer_create(&record, &existed, store, 4,
-                                               shifted + 1,
-                                               custdb_buffer_size(patch),
-                                               NULL));
+    CHECK_RC(CUSTDB_OK,
+             custdb_customer_create(&record, &existed, store, 4, shifted + 1,
+                                    custdb_buffer_size(patch), NULL));
     CHECK(existed == 0);
     custdb_buffer_free(record);
     record = NULL;
@@ -452,38 +349,35 @@ static void test_customers(custdb_store* store) {
   CHECK_RC(CUSTDB_EINVAL, custdb_customer_get(&record, store, 0, ann));
 
   /* Conditional update: the version read, then a stale one. */
-  patch = from_json("CustomerPatch", "{\"first_name\": \"Anna\", \"vip\": true}");
+  patch =
+      from_json("CustomerPatch", "{\"first_name\": \"Anna\", \"vip\": true}");
   update_options.expected_version = 1;
-  CHECK_RC(CUSTDB_OK, custdb_customer_update(&record, store, 1, ann,
-                                             custdb_buffer_data(patch),
-                                             custdb_buffer_size(patch),
-                                             &update_options));
+  CHECK_RC(CUSTDB_OK, custdb_customer_update(
+                          &record, store, 1, ann, custdb_buffer_data(patch),
+                          custdb_buffer_size(patch), &update_options));
   CHECK(record_number("Customer", record, "version") == 2);
   custdb_buffer_free(record);
-  CHECK_RC(CUSTDB_ECONFLICT, custdb_customer_update(&record, store, 1, ann,
-                                                    custdb_buffer_data(patch),
-                                                    custdb_buffer_size(patch),
-                                                    &update_options));
+  CHECK_RC(
+      CUSTDB_ECONFLICT,
+      custdb_customer_update(&record, store, 1, ann, custdb_buffer_data(patch),
+                             custdb_buffer_size(patch), &update_options));
   CHECK(record == NULL);
-  CHECK_RC(CUSTDB_ENOTFOUND, custdb_customer_update(NULL, store, 2, ann,
-                                                    custdb_buffer_data(patch),
-                                                    custdb_buffer_size(patch),
-                                                    NULL));
+  CHECK_RC(CUSTDB_ENOTFOUND, custdb_customer_update(
+                                 NULL, store, 2, ann, custdb_buffer_data(patch),
+                                 custdb_buffer_size(patch), NULL));
   CHECK_RC(CUSTDB_EINVAL, custdb_customer_update(NULL, store, 1, ann, junk,
                                                  sizeof junk, NULL));
   update_options.version = 0;
-  CHECK_RC(CUSTDB_EINVAL, custdb_customer_update(NULL, store, 1, ann,
-                                                 custdb_buffer_data(patch),
-                                                 custdb_buffer_size(patch),
-                                                 &update_options));
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_update(
+                              NULL, store, 1, ann, custdb_buffer_data(patch),
+                              custdb_buffer_size(patch), &update_options));
   custdb_buffer_free(patch);
   CHECK(summary_count(store, 1, "vip") == 1);
 
   patch = from_json("CustomerPatch", "{\"kind\": \"Company\"}");
-  CHECK_RC(CUSTDB_EINVAL, custdb_customer_update(NULL, store, 1, ann,
-                                                 custdb_buffer_data(patch),
-                                                 custdb_buffer_size(patch),
-                                                 NULL));
+  CHECK_RC(CUSTDB_EINVAL, custdb_customer_update(
+                              NULL, store, 1, ann, custdb_buffer_data(patch),
+                              custdb_buffer_size(patch), NULL));
   CHECK(strncmp(custdb_last_error(), "kind:", 5) == 0);
   custdb_buffer_free(patch);
 
@@ -549,9 +443,8 @@ static void test_cursors(custdb_store* store) {
 
   list_options.resume_token = custdb_buffer_data(token);
   list_options.resume_token_size = custdb_buffer_size(token);
-  CHECK_RC(CUSTDB_OK, custdb_customer_find_by_phone(&resumed, store, 3,
-                                                    "5105550111",
-                                                    &list_options));
+  CHECK_RC(CUSTDB_OK, custdb_customer_find_by_phone(
+                          &resumed, store, 3, "5105550111", &list_options));
   CHECK(count_cursor(resumed, 100) == 3);
   CHECK_RC(CUSTDB_OK, custdb_cursor_next(&record, resumed));
   CHECK(record == NULL);
@@ -562,9 +455,9 @@ static void test_cursors(custdb_store* store) {
                               &resumed, store, 1, "5105550111", &list_options));
   CHECK(resumed == NULL);
   CHECK(strncmp(custdb_last_error(), "resume_token:", 13) == 0);
-  CHECK_RC(CUSTDB_EINVAL, custdb_customer_find_by_email(
-                              &resumed, store, 3, "pat@example.com",
-                              &list_options));
+  CHECK_RC(CUSTDB_EINVAL,
+           custdb_customer_find_by_email(&resumed, store, 3, "pat@example.com",
+                                         &list_options));
   CHECK_RC(CUSTDB_EINVAL, custdb_customer_find_by_phone(
                               &resumed, store, 3, "4158675309", &list_options));
   memcpy(damaged, custdb_buffer_data(token), custdb_buffer_size(token));
@@ -582,13 +475,13 @@ static void test_cursors(custdb_store* store) {
                                                     "PAT@EXAMPLE.COM", NULL));
   CHECK(count_cursor(cursor, 100) == 5);
   custdb_cursor_free(cursor);
-  CHECK_RC(CUSTDB_EINVAL, custdb_customer_find_by_phone(&cursor, store, 3,
-                                                        "call me", NULL));
+  CHECK_RC(CUSTDB_EINVAL,
+           custdb_customer_find_by_phone(&cursor, store, 3, "call me", NULL));
   CHECK(strncmp(custdb_last_error(), "phone:", 6) == 0);
-  CHECK_RC(CUSTDB_EINVAL, custdb_customer_find_by_email(&cursor, store, 3,
-                                                        "pat", NULL));
-  CHECK_RC(CUSTDB_EINVAL, custdb_customer_find_by_phone(&cursor, store, 3,
-                                                        NULL, NULL));
+  CHECK_RC(CUSTDB_EINVAL,
+           custdb_customer_find_by_email(&cursor, store, 3, "pat", NULL));
+  CHECK_RC(CUSTDB_EINVAL,
+           custdb_customer_find_by_phone(&cursor, store, 3, NULL, NULL));
   CHECK_RC(CUSTDB_EINVAL, custdb_customer_find_by_phone(&cursor, store, 0,
                                                         "5105550111", NULL));
 }
@@ -643,8 +536,7 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: %s SCRATCH_DIR\n", argv[0]);
     return 2;
   }
-  snprintf(scratch, sizeof scratch, "%s", argv[1]);
-  remove_tree(scratch);
+  start_scratch(argv[1]);
 
   test_versions_and_errors();
   test_null_safety();
@@ -659,7 +551,5 @@ int main(int argc, char** argv) {
   test_cursor_outlives_store();
   test_reopen();
 
-  remove_tree(scratch);
-  printf("%d passed, %d failed\n", checks - failures, failures);
-  return failures == 0 ? 0 : 1;
+  return finish();
 }
