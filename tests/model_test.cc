@@ -6,6 +6,7 @@
 // CUSTDB_MODEL_STEPS=<n>.
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -13,6 +14,7 @@
 #include <set>
 
 #include "engine/customers/customers.h"
+#include "engine/tags/tags.h"
 #include "test_util.h"
 
 namespace custdb {
@@ -31,6 +33,12 @@ struct ModelCustomer {
   bool vip = false, dnc = false;
   fb::CustomerStatus status = fb::CustomerStatus::Active;
   uint64_t version = 1;
+  std::set<uint64_t> tags;
+};
+
+struct ModelTag {
+  uint64_t account = 0;
+  std::string name;
 };
 
 bool SameFields(const ModelCustomer& a, const ModelCustomer& b) {
@@ -50,7 +58,7 @@ class ModelRun {
 
   void Step() {
     uint64_t account = 1 + Pick(2);
-    switch (Pick(10)) {
+    switch (Pick(13)) {
       case 0:
       case 1:
       case 2:
@@ -75,6 +83,15 @@ class ModelRun {
       case 9:
         CrossAccountRead(account);
         break;
+      case 10:
+        CreateTag(account);
+        break;
+      case 11:
+        TagCustomer(account);
+        break;
+      case 12:
+        DeleteTag(account);
+        break;
     }
   }
 
@@ -95,6 +112,19 @@ class ModelRun {
       CHECK(Str(c->do_not_contact_reason()) == m.reason);
       CHECK(c->status() == m.status);
       CHECK(c->version() == m.version);
+      std::set<uint64_t> tags;
+      if (c->tag_ids() != nullptr) {
+        tags.insert(c->tag_ids()->begin(), c->tag_ids()->end());
+      }
+      CHECK(tags == m.tags);
+    }
+    for (const auto& [tag_id, tag] : tags_model_) {
+      uint64_t carriers = 0;
+      for (const auto& [id, m] : model_) carriers += m.tags.count(tag_id);
+      auto got = tags_.Get(tag.account, tag_id);
+      REQUIRE(got.ok());
+      CHECK(Root<fb::Tag>(*got)->customer_count() == carriers);
+      CHECK(Str(Root<fb::Tag>(*got)->name()) == tag.name);
     }
     for (uint64_t account : {1, 2}) {
       VerifySummary(account);
@@ -104,7 +134,7 @@ class ModelRun {
     REQUIRE(report.ok());
     auto* r = Root<fb::CheckReport>(*report);
     CHECK((r->issues() == nullptr || r->issues()->size() == 0));
-    CHECK(r->records_checked() == model_.size());
+    CHECK(r->records_checked() == model_.size() + tags_model_.size());
   }
 
  private:
@@ -302,6 +332,66 @@ class ModelRun {
     CHECK(r.status().IsInvalidArgument());
   }
 
+  std::optional<uint64_t> PickTag(uint64_t account) {
+    std::vector<uint64_t> ids;
+    for (const auto& [id, t] : tags_model_) {
+      if (t.account == account) ids.push_back(id);
+    }
+    if (ids.empty()) return std::nullopt;
+    return ids[Pick(ids.size())];
+  }
+
+  void CreateTag(uint64_t account) {
+    static const char* names[] = {"VIP", "vip", "Gold", "gold ", "Zone 3"};
+    fb::TagDraftT d;
+    d.name = names[Pick(std::size(names))];
+    std::string bytes = PackRecord(d);
+    auto r = tags_.Create(account, *Root<fb::TagDraft>(bytes));
+    REQUIRE_MESSAGE(r.ok(), r.status().message());
+    uint64_t id = Root<fb::Tag>(r->record)->id();
+    std::string folded = d.name == "gold " ? "gold" : d.name;
+    for (auto& c : folded) c = static_cast<char>(std::tolower(c));
+    bool known = false;
+    for (const auto& [tag_id, t] : tags_model_) {
+      std::string other = t.name;
+      for (auto& c : other) c = static_cast<char>(std::tolower(c));
+      if (t.account == account && other == folded) {
+        known = true;
+        CHECK(tag_id == id);
+      }
+    }
+    CHECK(r->existed == known);
+    if (!known)
+      tags_model_[id] = {account, d.name == "gold " ? "gold" : d.name};
+  }
+
+  void TagCustomer(uint64_t account) {
+    auto customer = PickCustomer(account);
+    auto tag = PickTag(Pick(5) == 0 ? 3 - account : account);
+    if (!customer || !tag) return;
+    bool carry = Pick(3) != 0;
+    auto r = tags_.Assign(account, *customer, *tag, carry);
+    if (tags_model_[*tag].account != account) {
+      CHECK(r.status().IsNotFound());
+      return;
+    }
+    REQUIRE_MESSAGE(r.ok(), r.status().message());
+    ModelCustomer& m = model_[*customer];
+    bool changed = carry ? m.tags.insert(*tag).second : m.tags.erase(*tag) > 0;
+    if (changed) ++m.version;
+  }
+
+  void DeleteTag(uint64_t account) {
+    if (Pick(3) != 0) return;  // rarer than the rest
+    auto tag = PickTag(account);
+    if (!tag) return;
+    REQUIRE(tags_.Delete(account, *tag).ok());
+    for (auto& [id, m] : model_) {
+      if (m.tags.erase(*tag) > 0) ++m.version;
+    }
+    tags_model_.erase(*tag);
+  }
+
   void CrossAccountRead(uint64_t account) {
     auto id = PickCustomer(account);
     if (!id) return;
@@ -359,6 +449,8 @@ class ModelRun {
   TempDir dir_;
   std::unique_ptr<Store> store_ = OpenStore(dir_.path());
   Customers customers_{store_.get()};
+  Tags tags_{store_.get(), &customers_};
+  std::map<uint64_t, ModelTag> tags_model_;
   std::map<uint64_t, ModelCustomer> model_;
   std::map<uint64_t, uint64_t> numbers_;
 };
