@@ -218,6 +218,10 @@ int custdb_store_open(custdb_store** out, const char* path,
     auto state = std::make_shared<StoreState>();
     state->store = std::move(*store);
     state->customers = std::make_unique<custdb::Customers>(state->store.get());
+    state->timeline = std::make_unique<custdb::Timeline>(
+        state->store.get(), state->customers.get());
+    state->notes = std::make_unique<custdb::Notes>(state->store.get(),
+                                                   state->customers.get());
     *out = new custdb_store{std::move(state)};
     return CUSTDB_OK;
   });
@@ -227,6 +231,8 @@ void custdb_store_close(custdb_store* store) {
   if (store == nullptr) return;
   {
     std::unique_lock<std::shared_mutex> lock(store->state->mutex);
+    store->state->notes.reset();
+    store->state->timeline.reset();
     store->state->customers.reset();
     store->state->store.reset();
   }

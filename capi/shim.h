@@ -12,6 +12,8 @@
 #include "engine/common/status.h"
 #include "engine/customers/customers.h"
 #include "engine/storage/store.h"
+#include "engine/timeline/notes.h"
+#include "engine/timeline/timeline.h"
 
 struct custdb_buffer {
   std::string bytes;
@@ -26,6 +28,8 @@ struct StoreState {
   std::shared_mutex mutex;
   std::unique_ptr<Store> store;
   std::unique_ptr<Customers> customers;
+  std::unique_ptr<Timeline> timeline;
+  std::unique_ptr<Notes> notes;
 };
 
 // Records `status` as this thread's last error and returns its code.

@@ -1,6 +1,10 @@
 #include "engine/check/check.h"
 
+#include <algorithm>
+
 #include "engine/customers/customers.h"
+#include "engine/timeline/notes.h"
+#include "engine/timeline/timeline.h"
 
 namespace custdb {
 namespace {
@@ -14,6 +18,7 @@ struct RecordKind {
 // Every kind of record in the records family and what it implies.
 const RecordKind kRecordKinds[] = {
     {keys::RecordTag::kCustomer, "customer", ExpectCustomer},
+    {keys::RecordTag::kNote, "note", ExpectNote},
 };
 
 const RecordKind* FindKind(keys::RecordTag tag) {
@@ -57,6 +62,17 @@ void CheckContext::ExpectFileChunk(std::string key) {
   file_chunks_.insert(std::move(key));
 }
 
+void CheckContext::ExpectTimelineKey(std::string key, std::string value) {
+  timeline_keys_[std::move(key)] = std::move(value);
+}
+
+void CheckContext::NoteActivity(uint64_t account_id, uint64_t customer_id,
+                                int64_t occurred_at_ms) {
+  auto [it, added] =
+      newest_activity_.try_emplace({account_id, customer_id}, occurred_at_ms);
+  if (!added) it->second = std::max(it->second, occurred_at_ms);
+}
+
 void CheckContext::Issue(uint64_t account_id, uint64_t record_id,
                          std::string message) {
   auto issue = std::make_unique<fb::CheckIssueT>();
@@ -72,6 +88,8 @@ class Checker {
 
   Result<std::string> Run() {
     CUSTDB_RETURN_IF_ERROR(ScanRecords());
+    CUSTDB_RETURN_IF_ERROR(ScanTimeline());
+    CUSTDB_RETURN_IF_ERROR(CompareLastActivity());
     CUSTDB_RETURN_IF_ERROR(CompareIndexes());
     CUSTDB_RETURN_IF_ERROR(CompareCounters());
     CUSTDB_RETURN_IF_ERROR(CompareFileChunks());
@@ -100,6 +118,68 @@ class Checker {
       kind->expect(*key, it->value().ToStringView(), context_);
     }
     return it->status().ok() ? Status::Ok() : FromRocks(it->status(), "check");
+  }
+
+  // Entries are records of their own; the channel keys beside them are
+  // derived, and compared with what the entries declare.
+  Status ScanTimeline() {
+    auto it = Scan(Family::kTimeline);
+    std::set<std::string> seen;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      std::string key = it->key().ToString();
+      auto parts = keys::ParseTimelineKey(key);
+      if (!parts) {
+        context_.Issue(AccountOf(key), 0, "a timeline key is malformed");
+      } else if (parts->tag == keys::TimelineTag::kEntry) {
+        ++context_.report_.records_checked;
+        ExpectTimelineEntry(*parts, it->value().ToStringView(), context_);
+      } else {
+        ++context_.report_.index_entries_checked;
+        auto want = context_.timeline_keys_.find(key);
+        if (want == context_.timeline_keys_.end()) {
+          context_.Issue(parts->account_id, parts->customer_id,
+                         "stray timeline channel entry");
+        } else if (want->second != it->value().ToStringView()) {
+          context_.Issue(parts->account_id, parts->customer_id,
+                         "wrong value in timeline channel entry");
+        }
+        seen.insert(std::move(key));
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "check");
+    for (const auto& [key, value] : context_.timeline_keys_) {
+      if (seen.count(key) == 0) {
+        auto parts = keys::ParseTimelineKey(key);
+        context_.Issue(AccountOf(key), parts ? parts->customer_id : 0,
+                       "missing timeline channel entry");
+      }
+    }
+    return Status::Ok();
+  }
+
+  // A customer's last activity must have moved up to its newest entry.
+  Status CompareLastActivity() {
+    for (const auto& [ids, newest] : context_.newest_activity_) {
+      auto [account_id, customer_id] = ids;
+      if (!context_.HasCustomer(account_id, customer_id)) continue;
+      std::string value;
+      auto s = store_->db()->Get(
+          rocksdb::ReadOptions(), store_->family(Family::kRecords),
+          keys::CustomerKey(account_id, customer_id), &value);
+      if (s.IsNotFound()) continue;
+      if (!s.ok()) return FromRocks(s, "check");
+      fb::CustomerT customer;
+      keys::RecordKeyParts key{account_id, keys::RecordTag::kCustomer,
+                               customer_id};
+      CheckContext ignored;
+      if (!UnpackStored<fb::Customer>(key, value, ignored, &customer)) continue;
+      if (customer.last_activity_at_ms < newest) {
+        context_.Issue(account_id, customer_id,
+                       "the last activity is older than the newest timeline "
+                       "entry");
+      }
+    }
+    return Status::Ok();
   }
 
   Status CompareIndexes() {
