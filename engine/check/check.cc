@@ -121,10 +121,10 @@ class Checker {
   }
 
   // Entries are records of their own; the channel keys beside them are
-  // derived, and compared with what the entries declare.
+  // derived, and compared with what the entries declare once all are read.
   Status ScanTimeline() {
     auto it = Scan(Family::kTimeline);
-    std::set<std::string> seen;
+    std::map<std::string, std::string> channel_keys;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       std::string key = it->key().ToString();
       auto parts = keys::ParseTimelineKey(key);
@@ -135,22 +135,27 @@ class Checker {
         ExpectTimelineEntry(*parts, it->value().ToStringView(), context_);
       } else {
         ++context_.report_.index_entries_checked;
-        auto want = context_.timeline_keys_.find(key);
-        if (want == context_.timeline_keys_.end()) {
-          context_.Issue(parts->account_id, parts->customer_id,
-                         "stray timeline channel entry");
-        } else if (want->second != it->value().ToStringView()) {
-          context_.Issue(parts->account_id, parts->customer_id,
-                         "wrong value in timeline channel entry");
-        }
-        seen.insert(std::move(key));
+        channel_keys.emplace(std::move(key), it->value().ToString());
       }
     }
     if (!it->status().ok()) return FromRocks(it->status(), "check");
+    auto customer_of = [](const std::string& key) {
+      auto parts = keys::ParseTimelineKey(key);
+      return parts ? parts->customer_id : 0;
+    };
+    for (const auto& [key, value] : channel_keys) {
+      auto want = context_.timeline_keys_.find(key);
+      if (want == context_.timeline_keys_.end()) {
+        context_.Issue(AccountOf(key), customer_of(key),
+                       "stray timeline channel entry");
+      } else if (want->second != value) {
+        context_.Issue(AccountOf(key), customer_of(key),
+                       "wrong value in timeline channel entry");
+      }
+    }
     for (const auto& [key, value] : context_.timeline_keys_) {
-      if (seen.count(key) == 0) {
-        auto parts = keys::ParseTimelineKey(key);
-        context_.Issue(AccountOf(key), parts ? parts->customer_id : 0,
+      if (channel_keys.count(key) == 0) {
+        context_.Issue(AccountOf(key), customer_of(key),
                        "missing timeline channel entry");
       }
     }
@@ -168,12 +173,13 @@ class Checker {
           keys::CustomerKey(account_id, customer_id), &value);
       if (s.IsNotFound()) continue;
       if (!s.ok()) return FromRocks(s, "check");
-      fb::CustomerT customer;
-      keys::RecordKeyParts key{account_id, keys::RecordTag::kCustomer,
-                               customer_id};
-      CheckContext ignored;
-      if (!UnpackStored<fb::Customer>(key, value, ignored, &customer)) continue;
-      if (customer.last_activity_at_ms < newest) {
+      // A damaged record was reported by the records pass already.
+      std::string storage;
+      auto customer = VerifyRecord<fb::Customer>(
+          reinterpret_cast<const uint8_t*>(value.data()), value.size(),
+          "customer", &storage);
+      if (!customer.ok()) continue;
+      if ((*customer)->last_activity_at_ms() < newest) {
         context_.Issue(account_id, customer_id,
                        "the last activity is older than the newest timeline "
                        "entry");
