@@ -58,19 +58,6 @@ Status VerifyEntry(const std::string& bytes, std::string_view what) {
   return Status::Ok();
 }
 
-// Releases a snapshot when a read is done.
-class SnapshotRead {
- public:
-  explicit SnapshotRead(rocksdb::DB* db) : snapshot_(db) {
-    options_.snapshot = snapshot_.snapshot();
-  }
-  rocksdb::ReadOptions& options() { return options_; }
-
- private:
-  rocksdb::ManagedSnapshot snapshot_;
-  rocksdb::ReadOptions options_;
-};
-
 }  // namespace
 
 bool Timeline::IsEntryChannel(fb::TimelineChannel channel) {
@@ -212,8 +199,10 @@ Result<Page> Timeline::List(uint64_t account_id, uint64_t customer_id,
           : keys::TimelineChannelPrefix(account_id, customer_id, channel_byte);
   std::string end = keys::PrefixEnd(prefix);
   rocksdb::Slice upper(end);
-  SnapshotRead read(store_->db());
-  rocksdb::ReadOptions scan = read.options();
+  rocksdb::ManagedSnapshot snapshot(store_->db());
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot.snapshot();
+  rocksdb::ReadOptions scan = read;
   scan.iterate_upper_bound = &upper;
   auto* family = store_->family(Family::kTimeline);
   std::unique_ptr<rocksdb::Iterator> it(
@@ -238,7 +227,7 @@ Result<Page> Timeline::List(uint64_t account_id, uint64_t customer_id,
       record = it->value().ToString();
     } else {
       auto s = store_->db()->Get(
-          read.options(), family,
+          read, family,
           keys::TimelineKey(account_id, customer_id, parts->occurred_at_ms,
                             parts->entry_id),
           &record);
