@@ -131,6 +131,33 @@ bool Mentions(const std::vector<std::string>& messages,
   return false;
 }
 
+TEST_CASE("timeline keys sort newest first and read back") {
+  std::string older = keys::TimelineKey(1, 5, kBase, 100);
+  std::string newer = keys::TimelineKey(1, 5, kBase + 1, 7);
+  std::string same_time_later_id = keys::TimelineKey(1, 5, kBase, 101);
+  CHECK(newer < same_time_later_id);
+  CHECK(same_time_later_id < older);
+  CHECK(older.rfind(keys::TimelinePrefix(1, 5), 0) == 0);
+
+  auto parts =
+      keys::ParseTimelineKey(keys::TimelineChannelKey(1, 5, 3, kBase, 100));
+  REQUIRE(parts);
+  CHECK(parts->tag == keys::TimelineTag::kChannel);
+  CHECK(parts->customer_id == 5);
+  CHECK(parts->channel == 3);
+  CHECK(parts->occurred_at_ms == kBase);
+  CHECK(parts->entry_id == 100);
+  CHECK(keys::ParseTimelineKey(older)->channel == 0);
+  CHECK_FALSE(keys::ParseTimelineKey(older.substr(0, older.size() - 1)));
+
+  auto position =
+      keys::ParseTimelinePosition(keys::TimelinePosition(kBase, 100));
+  REQUIRE(position);
+  CHECK(position->occurred_at_ms == kBase);
+  CHECK(position->entry_id == 100);
+  CHECK(older.substr(older.size() - 16) == keys::TimelinePosition(kBase, 100));
+}
+
 TEST_CASE("appending an entry stores it with its assigned fields") {
   Fixture f;
   uint64_t c = f.Customer(1, "415-555-0101");
