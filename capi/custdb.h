@@ -324,12 +324,119 @@ CUSTDB_API int custdb_customer_find_by_email(
  */
 
 /* ---- Timeline ----------------------------------------------------------
- * Every SMS, email, call and AI session with a customer.
+ * Every SMS, email, call and AI session with a customer, newest first.
+ * Entries are TimelineEntryDraft records appended to a customer's
+ * timeline; they are never changed afterwards.
+ *
+ * A draft has:
+ *   channel         required: one of the CUSTDB_CHANNEL_* values below
+ *                   (the schema's TimelineChannel; Unspecified is refused).
+ *   direction       required: Inbound or Outbound.
+ *   occurred_at_ms  required, > 0: when it happened, in milliseconds since
+ *                   the Unix epoch (UTC); may lie in the past.
+ *   contact_id      optional (0: none); otherwise a contact of this same
+ *                   customer, else CUSTDB_ENOTFOUND naming contact_id.
+ *   summary         optional, at most 4000 bytes of UTF-8; may hold tabs
+ *                   and line breaks; kept as given.
+ *   external_ref    optional, at most 200 bytes of UTF-8 on one line: the
+ *                   host's own id of the message or call, compared byte
+ *                   for byte.
  */
+
+/* The channels, as the schema's TimelineChannel numbers them. */
+#define CUSTDB_CHANNEL_ALL 0 /* custdb_timeline_list: every channel */
+#define CUSTDB_CHANNEL_SMS 1
+#define CUSTDB_CHANNEL_EMAIL 2
+#define CUSTDB_CHANNEL_CALL 3
+#define CUSTDB_CHANNEL_AI_SESSION 4
+
+/* Appends an entry to a customer's timeline. `*out` (when `out` is not
+ * NULL) is the TimelineEntry record, with its id, account, customer and
+ * created_at_ms assigned. The customer's last_activity_at_ms moves forward
+ * to occurred_at_ms when that is later, never back, and its version and
+ * updated_at_ms do not change.
+ * Idempotent by external_ref: when an entry of this customer already has
+ * the draft's external_ref, that entry is returned as first stored (the
+ * draft's other fields are not compared), `*out_existed` (when not NULL)
+ * is 1 and nothing is written; otherwise `*out_existed` is 0. Many threads
+ * appending one external_ref at once end with exactly one entry.
+ *   CUSTDB_EINVAL    a field breaks a rule; the message names it.
+ *   CUSTDB_ENOTFOUND the customer is not in this account, or contact_id
+ *                    is not a contact of this customer. */
+CUSTDB_API int custdb_timeline_append(custdb_buffer** out, int* out_existed,
+                                      custdb_store* store,
+                                      uint64_t account_id,
+                                      uint64_t customer_id,
+                                      const uint8_t* draft,
+                                      size_t draft_size);
+
+/* A customer's TimelineEntry records, newest first: by occurred_at_ms
+ * descending, entries of the same time by id descending. `channel` is one
+ * of the CUSTDB_CHANNEL_* values; CUSTDB_CHANNEL_ALL (0) lists every
+ * channel. A resume token is tied to its customer and channel. Paging
+ * stays exact while entries are appended: a token resumes right after the
+ * last entry returned, so no entry is repeated or skipped; entries newer
+ * than that one are not reached by it (start a new list to see them),
+ * older ones appended meanwhile are.
+ *   CUSTDB_EINVAL    an unknown channel; a token of another list.
+ *   CUSTDB_ENOTFOUND the customer is not in this account (also from
+ *                    custdb_cursor_next, should it go away). */
+CUSTDB_API int custdb_timeline_list(custdb_cursor** out, custdb_store* store,
+                                    uint64_t account_id,
+                                    uint64_t customer_id, int channel,
+                                    const custdb_list_options* options);
 
 /* ---- Notes -------------------------------------------------------------
  * An internal feed per customer, never shown to the customer.
+ *
+ * A NoteDraft has an author, the host's user id (required, at most 200
+ * bytes of UTF-8 on one line, kept byte for byte), and a body (required,
+ * not only white space, at most 20000 bytes of UTF-8; may hold tabs and
+ * line breaks; kept as given). A Note record adds id, account_id,
+ * customer_id, created_at_ms, updated_at_ms and version (1 when added, +1
+ * on every edit). A note's id alone names it within its account.
  */
+
+/* Adds a note to a customer's feed. `*out` (when `out` is not NULL) is
+ * the Note record.
+ *   CUSTDB_EINVAL    a field breaks a rule; the message names it.
+ *   CUSTDB_ENOTFOUND the customer is not in this account. */
+CUSTDB_API int custdb_note_add(custdb_buffer** out, custdb_store* store,
+                               uint64_t account_id, uint64_t customer_id,
+                               const uint8_t* draft, size_t draft_size);
+
+/* The Note record with this id. CUSTDB_ENOTFOUND when there is none in
+ * this account. */
+CUSTDB_API int custdb_note_get(custdb_buffer** out, custdb_store* store,
+                               uint64_t account_id, uint64_t note_id);
+
+/* Applies a NotePatch record: a present body replaces the old one (same
+ * rules as a draft's); an absent one leaves it. A change bumps version and
+ * updated_at_ms; a patch that changes nothing writes nothing and returns
+ * the note as it was. `*out` (when `out` is not NULL) is the note after.
+ *   CUSTDB_ECONFLICT options->expected_version is set and is not the
+ *                    stored version.
+ *   CUSTDB_ENOTFOUND no such note in this account. */
+CUSTDB_API int custdb_note_update(custdb_buffer** out, custdb_store* store,
+                                  uint64_t account_id, uint64_t note_id,
+                                  const uint8_t* patch, size_t patch_size,
+                                  const custdb_update_options* options);
+
+/* Deletes a note, optionally only if its version is still
+ * options->expected_version (else CUSTDB_ECONFLICT).
+ * CUSTDB_ENOTFOUND when there is no such note in this account. */
+CUSTDB_API int custdb_note_delete(custdb_store* store, uint64_t account_id,
+                                  uint64_t note_id,
+                                  const custdb_update_options* options);
+
+/* A customer's Note records, newest first (by creation; an edit does not
+ * move a note). Notes added after a token was taken are newer than its
+ * position and are not reached by it; a note deleted meanwhile is simply
+ * not returned.
+ *   CUSTDB_ENOTFOUND the customer is not in this account. */
+CUSTDB_API int custdb_note_list(custdb_cursor** out, custdb_store* store,
+                                uint64_t account_id, uint64_t customer_id,
+                                const custdb_list_options* options);
 
 /* ---- Files -------------------------------------------------------------
  * Documents attached to a customer.

@@ -220,6 +220,10 @@ int custdb_store_open(custdb_store** out, const char* path,
     state->customers = std::make_unique<custdb::Customers>(state->store.get());
     state->tags = std::make_unique<custdb::Tags>(state->store.get(),
                                                  state->customers.get());
+    state->timeline = std::make_unique<custdb::Timeline>(
+        state->store.get(), state->customers.get());
+    state->notes = std::make_unique<custdb::Notes>(state->store.get(),
+                                                   state->customers.get());
     *out = new custdb_store{std::move(state)};
     return CUSTDB_OK;
   });
@@ -230,6 +234,8 @@ void custdb_store_close(custdb_store* store) {
   {
     std::unique_lock<std::shared_mutex> lock(store->state->mutex);
     store->state->tags.reset();
+    store->state->notes.reset();
+    store->state->timeline.reset();
     store->state->customers.reset();
     store->state->store.reset();
   }

@@ -13,6 +13,8 @@
 #include "engine/customers/customers.h"
 #include "engine/storage/store.h"
 #include "engine/tags/tags.h"
+#include "engine/timeline/notes.h"
+#include "engine/timeline/timeline.h"
 
 struct custdb_buffer {
   std::string bytes;
@@ -28,6 +30,8 @@ struct StoreState {
   std::unique_ptr<Store> store;
   std::unique_ptr<Customers> customers;
   std::unique_ptr<Tags> tags;
+  std::unique_ptr<Timeline> timeline;
+  std::unique_ptr<Notes> notes;
 };
 
 // Records `status` as this thread's last error and returns its code.

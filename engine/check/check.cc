@@ -1,7 +1,11 @@
 #include "engine/check/check.h"
 
+#include <algorithm>
+
 #include "engine/customers/customers.h"
 #include "engine/tags/tags.h"
+#include "engine/timeline/notes.h"
+#include "engine/timeline/timeline.h"
 
 namespace custdb {
 namespace {
@@ -16,6 +20,7 @@ struct RecordKind {
 const RecordKind kRecordKinds[] = {
     {keys::RecordTag::kCustomer, "customer", ExpectCustomer},
     {keys::RecordTag::kTag, "tag", ExpectTag},
+    {keys::RecordTag::kNote, "note", ExpectNote},
 };
 
 const RecordKind* FindKind(keys::RecordTag tag) {
@@ -59,6 +64,17 @@ void CheckContext::ExpectFileChunk(std::string key) {
   file_chunks_.insert(std::move(key));
 }
 
+void CheckContext::ExpectTimelineKey(std::string key, std::string value) {
+  timeline_keys_[std::move(key)] = std::move(value);
+}
+
+void CheckContext::NoteActivity(uint64_t account_id, uint64_t customer_id,
+                                int64_t occurred_at_ms) {
+  auto [it, added] =
+      newest_activity_.try_emplace({account_id, customer_id}, occurred_at_ms);
+  if (!added) it->second = std::max(it->second, occurred_at_ms);
+}
+
 void CheckContext::Issue(uint64_t account_id, uint64_t record_id,
                          std::string message) {
   auto issue = std::make_unique<fb::CheckIssueT>();
@@ -74,6 +90,8 @@ class Checker {
 
   Result<std::string> Run() {
     CUSTDB_RETURN_IF_ERROR(ScanRecords());
+    CUSTDB_RETURN_IF_ERROR(ScanTimeline());
+    CUSTDB_RETURN_IF_ERROR(CompareLastActivity());
     CUSTDB_RETURN_IF_ERROR(CompareIndexes());
     CUSTDB_RETURN_IF_ERROR(CompareCounters());
     CUSTDB_RETURN_IF_ERROR(CompareFileChunks());
@@ -102,6 +120,74 @@ class Checker {
       kind->expect(*key, it->value().ToStringView(), context_);
     }
     return it->status().ok() ? Status::Ok() : FromRocks(it->status(), "check");
+  }
+
+  // Entries are records of their own; the channel keys beside them are
+  // derived, and compared with what the entries declare once all are read.
+  Status ScanTimeline() {
+    auto it = Scan(Family::kTimeline);
+    std::map<std::string, std::string> channel_keys;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      std::string key = it->key().ToString();
+      auto parts = keys::ParseTimelineKey(key);
+      if (!parts) {
+        context_.Issue(AccountOf(key), 0, "a timeline key is malformed");
+      } else if (parts->tag == keys::TimelineTag::kEntry) {
+        ++context_.report_.records_checked;
+        ExpectTimelineEntry(*parts, it->value().ToStringView(), context_);
+      } else {
+        ++context_.report_.index_entries_checked;
+        channel_keys.emplace(std::move(key), it->value().ToString());
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "check");
+    auto customer_of = [](const std::string& key) {
+      auto parts = keys::ParseTimelineKey(key);
+      return parts ? parts->customer_id : 0;
+    };
+    for (const auto& [key, value] : channel_keys) {
+      auto want = context_.timeline_keys_.find(key);
+      if (want == context_.timeline_keys_.end()) {
+        context_.Issue(AccountOf(key), customer_of(key),
+                       "stray timeline channel entry");
+      } else if (want->second != value) {
+        context_.Issue(AccountOf(key), customer_of(key),
+                       "wrong value in timeline channel entry");
+      }
+    }
+    for (const auto& [key, value] : context_.timeline_keys_) {
+      if (channel_keys.count(key) == 0) {
+        context_.Issue(AccountOf(key), customer_of(key),
+                       "missing timeline channel entry");
+      }
+    }
+    return Status::Ok();
+  }
+
+  // A customer's last activity must have moved up to its newest entry.
+  Status CompareLastActivity() {
+    for (const auto& [ids, newest] : context_.newest_activity_) {
+      auto [account_id, customer_id] = ids;
+      if (!context_.HasCustomer(account_id, customer_id)) continue;
+      std::string value;
+      auto s = store_->db()->Get(
+          rocksdb::ReadOptions(), store_->family(Family::kRecords),
+          keys::CustomerKey(account_id, customer_id), &value);
+      if (s.IsNotFound()) continue;
+      if (!s.ok()) return FromRocks(s, "check");
+      // A damaged record was reported by the records pass already.
+      std::string storage;
+      auto customer = VerifyRecord<fb::Customer>(
+          reinterpret_cast<const uint8_t*>(value.data()), value.size(),
+          "customer", &storage);
+      if (!customer.ok()) continue;
+      if ((*customer)->last_activity_at_ms() < newest) {
+        context_.Issue(account_id, customer_id,
+                       "the last activity is older than the newest timeline "
+                       "entry");
+      }
+    }
+    return Status::Ok();
   }
 
   Status CompareIndexes() {

@@ -31,6 +31,13 @@ class CheckContext {
   void ExpectSequenceAtLeast(std::string counter_key, uint64_t used);
   // A key of the files family that must exist.
   void ExpectFileChunk(std::string key);
+  // A key of the timeline family, other than an entry's own, that must
+  // exist with this value (an entry's place in its channel's list).
+  void ExpectTimelineKey(std::string key, std::string value = {});
+  // A customer has a timeline entry at `occurred_at_ms`: its last
+  // activity must not be older than the newest such time.
+  void NoteActivity(uint64_t account_id, uint64_t customer_id,
+                    int64_t occurred_at_ms);
 
   // Reports a difference. Messages never contain record contents.
   void Issue(uint64_t account_id, uint64_t record_id, std::string message);
@@ -52,6 +59,8 @@ class CheckContext {
   std::map<std::string, uint64_t> counts_;
   std::map<std::string, uint64_t> sequences_;
   std::set<std::string> file_chunks_;
+  std::map<std::string, std::string> timeline_keys_;
+  std::map<std::pair<uint64_t, uint64_t>, int64_t> newest_activity_;
   std::set<std::pair<uint64_t, uint64_t>> customers_;
   fb::CheckReportT report_;
 };

@@ -198,6 +198,98 @@ std::optional<ChildEntry> ParseChildKey(std::string_view key) {
   return ChildEntry{*account, *customer, static_cast<RecordTag>(*tag), *child};
 }
 
+namespace {
+
+// A time as a key component: inverted, so that later sorts first. Only
+// times after the epoch are stored, which keeps the order exact.
+uint64_t InvertTime(int64_t ms) { return ~static_cast<uint64_t>(ms); }
+int64_t RestoreTime(uint64_t inverted) {
+  return static_cast<int64_t>(~inverted);
+}
+
+}  // namespace
+
+std::string TimelineKey(uint64_t account_id, uint64_t customer_id,
+                        int64_t occurred_at_ms, uint64_t entry_id) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(TimelineTag::kEntry))
+      .AppendU64(customer_id)
+      .AppendU64(InvertTime(occurred_at_ms))
+      .AppendU64(~entry_id)
+      .Take();
+}
+
+std::string TimelinePrefix(uint64_t account_id, uint64_t customer_id) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(TimelineTag::kEntry))
+      .AppendU64(customer_id)
+      .Take();
+}
+
+std::string TimelineChannelKey(uint64_t account_id, uint64_t customer_id,
+                               uint8_t channel, int64_t occurred_at_ms,
+                               uint64_t entry_id) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(TimelineTag::kChannel))
+      .AppendU64(customer_id)
+      .AppendU8(channel)
+      .AppendU64(InvertTime(occurred_at_ms))
+      .AppendU64(~entry_id)
+      .Take();
+}
+
+std::string TimelineChannelPrefix(uint64_t account_id, uint64_t customer_id,
+                                  uint8_t channel) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(TimelineTag::kChannel))
+      .AppendU64(customer_id)
+      .AppendU8(channel)
+      .Take();
+}
+
+std::optional<TimelineKeyParts> ParseTimelineKey(std::string_view key) {
+  KeyReader r(key);
+  auto account = r.ReadU64();
+  auto tag = r.ReadU8();
+  auto customer = r.ReadU64();
+  if (!account || !tag || !customer) return std::nullopt;
+  std::optional<uint8_t> channel = 0;
+  if (*tag == static_cast<uint8_t>(TimelineTag::kChannel)) {
+    channel = r.ReadU8();
+  } else if (*tag != static_cast<uint8_t>(TimelineTag::kEntry)) {
+    return std::nullopt;
+  }
+  auto time = r.ReadU64();
+  auto id = r.ReadU64();
+  if (!channel || !time || !id || !r.AtEnd()) return std::nullopt;
+  return TimelineKeyParts{*account,           static_cast<TimelineTag>(*tag),
+                          *customer,          *channel,
+                          RestoreTime(*time), ~*id};
+}
+
+std::string TimelinePosition(int64_t occurred_at_ms, uint64_t entry_id) {
+  std::string out;
+  PutBigEndian64(&out, InvertTime(occurred_at_ms));
+  PutBigEndian64(&out, ~entry_id);
+  return out;
+}
+
+std::optional<TimelinePositionParts> ParseTimelinePosition(
+    std::string_view position) {
+  if (position.size() != 16) return std::nullopt;
+  return TimelinePositionParts{RestoreTime(GetBigEndian64(position.data())),
+                               ~GetBigEndian64(position.data() + 8)};
+}
+
+std::string TimelineRefKey(uint64_t account_id, uint64_t customer_id,
+                           std::string_view external_ref) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(IndexTag::kTimelineRef))
+      .AppendU64(customer_id)
+      .AppendString(external_ref)
+      .Take();
+}
+
 std::string AccountPrefix(uint64_t account_id) {
   return KeyBuilder(account_id).Take();
 }

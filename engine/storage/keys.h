@@ -55,6 +55,14 @@ enum class CounterTag : uint8_t {
   kTagCount = 'G',        // followed by a tag id: customers carrying it
 };
 
+// The byte after the account id in the timeline family. Times and entry
+// ids are stored inverted (bitwise NOT of the 8-byte big-endian value), so
+// that ascending key order is newest first.
+enum class TimelineTag : uint8_t {
+  kEntry = 'E',    // customer, ~occurred_at, ~entry id -> TimelineEntry
+  kChannel = 'H',  // customer, channel, ~occurred_at, ~entry id -> (empty)
+};
+
 // Names for messages ("phone", "total"); never a key's contents.
 const char* IndexTagName(IndexTag tag);
 const char* CounterTagName(CounterTag tag);
@@ -146,6 +154,47 @@ struct ChildEntry {
   uint64_t child_id;
 };
 std::optional<ChildEntry> ParseChildKey(std::string_view key);
+
+// A timeline entry: account, 'E', customer, ~occurred_at, ~entry id. The
+// value is the TimelineEntry record. A customer's timeline is the key
+// range of TimelinePrefix, newest first (then the higher id first).
+std::string TimelineKey(uint64_t account_id, uint64_t customer_id,
+                        int64_t occurred_at_ms, uint64_t entry_id);
+std::string TimelinePrefix(uint64_t account_id, uint64_t customer_id);
+
+// The same entry in its channel's list: account, 'H', customer, channel,
+// ~occurred_at, ~entry id, with an empty value.
+std::string TimelineChannelKey(uint64_t account_id, uint64_t customer_id,
+                               uint8_t channel, int64_t occurred_at_ms,
+                               uint64_t entry_id);
+std::string TimelineChannelPrefix(uint64_t account_id, uint64_t customer_id,
+                                  uint8_t channel);
+
+// A decoded timeline key of either kind; `channel` is 0 for kEntry.
+struct TimelineKeyParts {
+  uint64_t account_id;
+  TimelineTag tag;
+  uint64_t customer_id;
+  uint8_t channel;
+  int64_t occurred_at_ms;
+  uint64_t entry_id;
+};
+std::optional<TimelineKeyParts> ParseTimelineKey(std::string_view key);
+
+// An entry's position in a timeline list: the 16 bytes both of its keys
+// end with (~occurred_at, ~entry id), which order the list.
+struct TimelinePositionParts {
+  int64_t occurred_at_ms;
+  uint64_t entry_id;
+};
+std::string TimelinePosition(int64_t occurred_at_ms, uint64_t entry_id);
+std::optional<TimelinePositionParts> ParseTimelinePosition(
+    std::string_view position);
+
+// The external-reference index of the timeline (indexes family):
+// account, 'r', customer, S(reference) -> the entry's TimelineKey.
+std::string TimelineRefKey(uint64_t account_id, uint64_t customer_id,
+                           std::string_view external_ref);
 
 // The prefix of everything an account holds in any family.
 std::string AccountPrefix(uint64_t account_id);

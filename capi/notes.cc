@@ -1,0 +1,92 @@
+// The C ABI of notes.
+#include "capi/shim.h"
+#include "engine/schema/records.h"
+#include "engine/storage/keys.h"
+
+using namespace custdb::shim;  // NOLINT: the shim's own helpers
+
+extern "C" {
+
+int custdb_note_add(custdb_buffer** out, custdb_store* store,
+                    uint64_t account_id, uint64_t customer_id,
+                    const uint8_t* draft, size_t draft_size) {
+  return Guard([&] {
+    if (out != nullptr) *out = nullptr;
+    return WithStore(store, [&](StoreState& state) {
+      std::string storage;
+      auto root = custdb::VerifyRecord<custdb::fb::NoteDraft>(
+          draft, draft_size, "draft", &storage);
+      if (!root.ok()) return Fail(root.status());
+      return EmitResult(out, state.notes->Add(account_id, customer_id, **root));
+    });
+  });
+}
+
+int custdb_note_get(custdb_buffer** out, custdb_store* store,
+                    uint64_t account_id, uint64_t note_id) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: must not be NULL");
+    *out = nullptr;
+    return WithStore(store, [&](StoreState& state) {
+      return EmitResult(out, state.notes->Get(account_id, note_id));
+    });
+  });
+}
+
+int custdb_note_update(custdb_buffer** out, custdb_store* store,
+                       uint64_t account_id, uint64_t note_id,
+                       const uint8_t* patch, size_t patch_size,
+                       const custdb_update_options* options) {
+  return Guard([&] {
+    if (out != nullptr) *out = nullptr;
+    uint64_t expected = 0;
+    if (!ExpectedVersion(options, &expected)) return UnknownOptionsVersion();
+    return WithStore(store, [&](StoreState& state) {
+      std::string storage;
+      auto root = custdb::VerifyRecord<custdb::fb::NotePatch>(
+          patch, patch_size, "patch", &storage);
+      if (!root.ok()) return Fail(root.status());
+      return EmitResult(
+          out, state.notes->Update(account_id, note_id, **root, expected));
+    });
+  });
+}
+
+int custdb_note_delete(custdb_store* store, uint64_t account_id,
+                       uint64_t note_id, const custdb_update_options* options) {
+  return Guard([&] {
+    uint64_t expected = 0;
+    if (!ExpectedVersion(options, &expected)) return UnknownOptionsVersion();
+    return WithStore(store, [&](StoreState& state) {
+      custdb::Status s = state.notes->Delete(account_id, note_id, expected);
+      return s.ok() ? CUSTDB_OK : Fail(s);
+    });
+  });
+}
+
+int custdb_note_list(custdb_cursor** out, custdb_store* store,
+                     uint64_t account_id, uint64_t customer_id,
+                     const custdb_list_options* options) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: must not be NULL");
+    *out = nullptr;
+    if (!OptionsVersionOk(options, CUSTDB_LIST_OPTIONS_VERSION)) {
+      return UnknownOptionsVersion();
+    }
+    return WithStore(store, [&](StoreState& state) {
+      custdb::Notes* notes = state.notes.get();
+      auto customer = state.customers->Get(account_id, customer_id);
+      if (!customer.ok()) return Fail(customer.status());
+      std::string query;
+      custdb::keys::PutBigEndian64(&query, customer_id);
+      return OpenCursor(out, store, kListNotes, account_id, query, options,
+                        [notes, account_id, customer_id](
+                            const std::string& after, size_t limit) {
+                          return notes->List(account_id, customer_id, after,
+                                             limit);
+                        });
+    });
+  });
+}
+
+}  // extern "C"
