@@ -14,7 +14,10 @@
 #include <set>
 
 #include "engine/customers/customers.h"
+#include "engine/storage/transaction.h"
 #include "engine/tags/tags.h"
+#include "engine/timeline/notes.h"
+#include "engine/timeline/timeline.h"
 #include "test_util.h"
 
 namespace custdb {
@@ -34,6 +37,9 @@ struct ModelCustomer {
   fb::CustomerStatus status = fb::CustomerStatus::Active;
   uint64_t version = 1;
   std::set<uint64_t> tags;
+  int64_t last_activity = 0;                // 0: still the creation time
+  std::map<std::string, uint64_t> entries;  // external ref -> entry id
+  std::set<uint64_t> notes;
 };
 
 struct ModelTag {
@@ -58,7 +64,7 @@ class ModelRun {
 
   void Step() {
     uint64_t account = 1 + Pick(2);
-    switch (Pick(13)) {
+    switch (Pick(15)) {
       case 0:
       case 1:
       case 2:
@@ -92,6 +98,12 @@ class ModelRun {
       case 12:
         DeleteTag(account);
         break;
+      case 13:
+        AppendEntry(account);
+        break;
+      case 14:
+        AddOrDeleteNote(account);
+        break;
     }
   }
 
@@ -117,6 +129,12 @@ class ModelRun {
         tags.insert(c->tag_ids()->begin(), c->tag_ids()->end());
       }
       CHECK(tags == m.tags);
+      if (m.last_activity > c->created_at_ms()) {
+        CHECK(c->last_activity_at_ms() == m.last_activity);
+      } else {
+        CHECK(c->last_activity_at_ms() == c->created_at_ms());
+      }
+      VerifyFeeds(m.account, id, m);
     }
     for (const auto& [tag_id, tag] : tags_model_) {
       uint64_t carriers = 0;
@@ -134,7 +152,12 @@ class ModelRun {
     REQUIRE(report.ok());
     auto* r = Root<fb::CheckReport>(*report);
     CHECK((r->issues() == nullptr || r->issues()->size() == 0));
-    CHECK(r->records_checked() == model_.size() + tags_model_.size());
+    size_t children = 0;
+    for (const auto& [id, m] : model_) {
+      children += m.notes.size() + m.entries.size();
+    }
+    CHECK(r->records_checked() ==
+          model_.size() + tags_model_.size() + children);
   }
 
  private:
@@ -392,6 +415,82 @@ class ModelRun {
     tags_model_.erase(*tag);
   }
 
+  void AppendEntry(uint64_t account) {
+    auto id = PickCustomer(account);
+    if (!id) return;
+    ModelCustomer& m = model_[*id];
+    fb::TimelineEntryDraftT d;
+    d.channel = static_cast<fb::TimelineChannel>(1 + Pick(4));
+    d.direction = static_cast<fb::Direction>(1 + Pick(2));
+    // Times around now, some in the past, so last activity must only
+    // ever move forward.
+    d.occurred_at_ms = NowMs() - 100000 + static_cast<int64_t>(Pick(200000));
+    d.external_ref = "msg-" + std::to_string(Pick(6));
+    d.summary = "s";
+    std::string bytes = PackRecord(d);
+    auto r =
+        timeline_.Append(account, *id, *Root<fb::TimelineEntryDraft>(bytes));
+    REQUIRE_MESSAGE(r.ok(), r.status().message());
+    uint64_t entry = Root<fb::TimelineEntry>(r->record)->id();
+    auto known = m.entries.find(d.external_ref);
+    CHECK(r->existed == (known != m.entries.end()));
+    if (known != m.entries.end()) {
+      CHECK(known->second == entry);
+      return;
+    }
+    m.entries[d.external_ref] = entry;
+    m.last_activity = std::max(m.last_activity, d.occurred_at_ms);
+  }
+
+  void AddOrDeleteNote(uint64_t account) {
+    auto id = PickCustomer(account);
+    if (!id) return;
+    ModelCustomer& m = model_[*id];
+    if (!m.notes.empty() && Pick(3) == 0) {
+      uint64_t note = *m.notes.begin();
+      REQUIRE(notes_.Delete(account, note, 0).ok());
+      m.notes.erase(note);
+      return;
+    }
+    fb::NoteDraftT d;
+    d.author = "user-1";
+    d.body = "called back";
+    std::string bytes = PackRecord(d);
+    auto r = notes_.Add(account, *id, *Root<fb::NoteDraft>(bytes));
+    REQUIRE_MESSAGE(r.ok(), r.status().message());
+    m.notes.insert(Root<fb::Note>(*r)->id());
+  }
+
+  // The customer's timeline and notes, read back in pages.
+  void VerifyFeeds(uint64_t account, uint64_t id, const ModelCustomer& m) {
+    std::set<uint64_t> entries, notes;
+    std::string after;
+    for (;;) {
+      auto page = timeline_.List(account, id, fb::TimelineChannel::Unspecified,
+                                 after, 3);
+      REQUIRE(page.ok());
+      for (auto& item : page->items) {
+        entries.insert(Root<fb::TimelineEntry>(item.record)->id());
+      }
+      after = page->last_position;
+      if (page->done) break;
+    }
+    after.clear();
+    for (;;) {
+      auto page = notes_.List(account, id, after, 3);
+      REQUIRE(page.ok());
+      for (auto& item : page->items) {
+        notes.insert(Root<fb::Note>(item.record)->id());
+      }
+      after = page->last_position;
+      if (page->done) break;
+    }
+    std::set<uint64_t> want;
+    for (const auto& [ref, entry] : m.entries) want.insert(entry);
+    CHECK(entries == want);
+    CHECK(notes == m.notes);
+  }
+
   void CrossAccountRead(uint64_t account) {
     auto id = PickCustomer(account);
     if (!id) return;
@@ -450,6 +549,8 @@ class ModelRun {
   std::unique_ptr<Store> store_ = OpenStore(dir_.path());
   Customers customers_{store_.get()};
   Tags tags_{store_.get(), &customers_};
+  Timeline timeline_{store_.get(), &customers_};
+  Notes notes_{store_.get(), &customers_};
   std::map<uint64_t, ModelTag> tags_model_;
   std::map<uint64_t, ModelCustomer> model_;
   std::map<uint64_t, uint64_t> numbers_;
