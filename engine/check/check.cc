@@ -1,6 +1,9 @@
 #include "engine/check/check.h"
 
 #include "engine/customers/customers.h"
+#include "engine/files/files.h"
+#include "engine/links/links.h"
+#include "engine/portal/portal.h"
 
 namespace custdb {
 namespace {
@@ -14,7 +17,30 @@ struct RecordKind {
 // Every kind of record in the records family and what it implies.
 const RecordKind kRecordKinds[] = {
     {keys::RecordTag::kCustomer, "customer", ExpectCustomer},
+    {keys::RecordTag::kFile, "file", ExpectFile},
+    {keys::RecordTag::kPortalLink, "portal link", ExpectPortalLink},
 };
+
+struct IndexKind {
+  keys::IndexTag tag;
+  ExpectIndexFn expect;
+};
+
+// Entries of the indexes family that stand for themselves: what they
+// imply is read from them, not from a record.
+const IndexKind kIndexKinds[] = {
+    {keys::IndexTag::kLink, ExpectLinkEntry},
+    {keys::IndexTag::kPendingFile, ExpectPendingFile},
+};
+
+const IndexKind* FindIndexKind(std::string_view key) {
+  if (key.size() < 9) return nullptr;
+  auto tag = static_cast<keys::IndexTag>(key[8]);
+  for (const auto& kind : kIndexKinds) {
+    if (kind.tag == tag) return &kind;
+  }
+  return nullptr;
+}
 
 const RecordKind* FindKind(keys::RecordTag tag) {
   for (const auto& kind : kRecordKinds) {
@@ -57,6 +83,10 @@ void CheckContext::ExpectFileChunk(std::string key) {
   file_chunks_.insert(std::move(key));
 }
 
+void CheckContext::AllowFileChunks(uint64_t account_id, uint64_t file_id) {
+  pending_files_.insert({account_id, file_id});
+}
+
 void CheckContext::Issue(uint64_t account_id, uint64_t record_id,
                          std::string message) {
   auto issue = std::make_unique<fb::CheckIssueT>();
@@ -72,6 +102,7 @@ class Checker {
 
   Result<std::string> Run() {
     CUSTDB_RETURN_IF_ERROR(ScanRecords());
+    CUSTDB_RETURN_IF_ERROR(ScanSelfDescribingEntries());
     CUSTDB_RETURN_IF_ERROR(CompareIndexes());
     CUSTDB_RETURN_IF_ERROR(CompareCounters());
     CUSTDB_RETURN_IF_ERROR(CompareFileChunks());
@@ -98,6 +129,17 @@ class Checker {
       }
       ++context_.report_.records_checked;
       kind->expect(*key, it->value().ToStringView(), context_);
+    }
+    return it->status().ok() ? Status::Ok() : FromRocks(it->status(), "check");
+  }
+
+  Status ScanSelfDescribingEntries() {
+    auto it = Scan(Family::kIndexes);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const IndexKind* kind = FindIndexKind(it->key().ToStringView());
+      if (kind == nullptr) continue;
+      kind->expect(it->key().ToStringView(), it->value().ToStringView(),
+                   context_);
     }
     return it->status().ok() ? Status::Ok() : FromRocks(it->status(), "check");
   }
@@ -177,15 +219,25 @@ class Checker {
     std::set<std::string> seen;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       std::string key = it->key().ToString();
-      if (context_.file_chunks_.count(key) == 0) {
-        context_.Issue(AccountOf(key), 0, "a stray file chunk");
+      auto parts = keys::ParseFileChunkKey(key);
+      if (context_.file_chunks_.count(key) != 0) {
+        if (!FileChunkIntact(it->value().ToStringView())) {
+          context_.Issue(AccountOf(key), parts ? parts->file_id : 0,
+                         "a file chunk is damaged");
+        }
+      } else if (!parts || context_.pending_files_.count(
+                               {parts->account_id, parts->file_id}) == 0) {
+        context_.Issue(AccountOf(key), parts ? parts->file_id : 0,
+                       "a stray file chunk");
       }
       seen.insert(std::move(key));
     }
     if (!it->status().ok()) return FromRocks(it->status(), "check");
     for (const auto& key : context_.file_chunks_) {
       if (seen.count(key) == 0) {
-        context_.Issue(AccountOf(key), 0, "a file chunk is missing");
+        auto parts = keys::ParseFileChunkKey(key);
+        context_.Issue(AccountOf(key), parts ? parts->file_id : 0,
+                       "a file chunk is missing");
       }
     }
     return Status::Ok();
