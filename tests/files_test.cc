@@ -153,6 +153,23 @@ std::string IntactChunk(const std::string& bytes) {
   return value + bytes;
 }
 
+TEST_CASE("a file's chunk keys parse back and sort by chunk number") {
+  auto key = keys::FileChunkKey(7, 42, 3);
+  auto parts = keys::ParseFileChunkKey(key);
+  REQUIRE(parts);
+  CHECK(parts->account_id == 7);
+  CHECK(parts->file_id == 42);
+  CHECK(parts->chunk == 3);
+  CHECK(keys::FileChunkKey(7, 42, 255) < keys::FileChunkKey(7, 42, 256));
+  CHECK(keys::FileChunkKey(7, 42, UINT64_MAX) <
+        keys::PrefixEnd(keys::FileChunkPrefix(7, 42)));
+  CHECK(key.rfind(keys::FileChunkPrefix(7, 42), 0) == 0);
+  auto marker = keys::ParsePendingFileKey(keys::PendingFileKey(7, 42));
+  REQUIRE(marker);
+  CHECK(marker->file_id == 42);
+  CHECK(!keys::ParsePendingFileKey(keys::FileChunkKey(7, 42, 0)));
+}
+
 TEST_CASE("a file written in many small writes reads back byte-identical") {
   Fixture f;
   uint64_t c = f.Customer(1, "415-555-0101");

@@ -57,6 +57,18 @@ struct Fixture {
   }
 };
 
+TEST_CASE("link keys parse back, NUL bytes included") {
+  std::string external(std::string("a\0b", 3));
+  auto parts = keys::ParseLinkKey(keys::LinkKey(3, 9, "job", external));
+  REQUIRE(parts);
+  CHECK(parts->account_id == 3);
+  CHECK(parts->customer_id == 9);
+  CHECK(parts->kind == "job");
+  CHECK(parts->external_id == external);
+  CHECK(keys::LinkKey(3, 9, "job", "z") < keys::LinkKey(3, 9, "jobs", "a"));
+  CHECK(!keys::ParseLinkKey(keys::LinkTargetKey(3, "job", "a")));
+}
+
 TEST_CASE("a linked host record finds the customer that holds it") {
   Fixture f;
   uint64_t c = f.Customer(1, "415-555-0101");

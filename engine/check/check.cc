@@ -34,10 +34,12 @@ const IndexKind kIndexKinds[] = {
 };
 
 const IndexKind* FindIndexKind(std::string_view key) {
-  if (key.size() < 9) return nullptr;
-  auto tag = static_cast<keys::IndexTag>(key[8]);
+  keys::KeyReader reader(key);
+  auto account = reader.ReadU64();
+  auto tag = reader.ReadU8();
+  if (!account || !tag) return nullptr;
   for (const auto& kind : kIndexKinds) {
-    if (kind.tag == tag) return &kind;
+    if (static_cast<uint8_t>(kind.tag) == *tag) return &kind;
   }
   return nullptr;
 }

@@ -1,7 +1,6 @@
 #include "engine/files/files.h"
 
 #include <algorithm>
-#include <cctype>
 #include <limits>
 #include <vector>
 
@@ -34,13 +33,18 @@ std::string EncodeChunk(std::string_view bytes) {
   return value;
 }
 
+bool IsAsciiAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9');
+}
+
 // RFC 6838's restricted-name: a letter or digit, then letters, digits and
 // a few marks.
 bool IsMediaTypeName(std::string_view name) {
   if (name.empty() || name.size() > 127) return false;
-  if (!std::isalnum(static_cast<unsigned char>(name[0]))) return false;
+  if (!IsAsciiAlnum(name[0])) return false;
   for (char c : name) {
-    if (std::isalnum(static_cast<unsigned char>(c))) continue;
+    if (IsAsciiAlnum(c)) continue;
     if (std::string_view("!#$&-^_.+").find(c) == std::string_view::npos) {
       return false;
     }
@@ -206,9 +210,9 @@ Status NormalizeFileDraft(const fb::FileDraft& draft, fb::FileInfoT* out) {
         "parameters");
   }
   // Media types compare without regard to case.
-  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) {
-    return static_cast<char>(std::tolower(c));
-  });
+  for (char& c : type) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
 
   out->category = draft.category();
   out->file_name = std::move(name);

@@ -127,8 +127,8 @@ class Files {
 void ExpectFile(const keys::RecordKeyParts& key, std::string_view value,
                 CheckContext& context);
 
-// Declares a pending-file marker: itself, and leave to the chunks of its
-// file.
+// Declares a pending-file marker, and permits any chunks of its file: they
+// are being written.
 void ExpectPendingFile(std::string_view key, std::string_view value,
                        CheckContext& context);
 
