@@ -440,7 +440,117 @@ CUSTDB_API int custdb_note_list(custdb_cursor** out, custdb_store* store,
 
 /* ---- Files -------------------------------------------------------------
  * Documents attached to a customer.
+ *
+ * A file is a FileInfo record (category, file_name, content_type, size,
+ * chunk_count, checksum, created_at_ms) and its contents. Contents are
+ * written through a custdb_file_writer in pieces of any size and stored
+ * in chunks of 256 KiB, so neither the host nor the library ever holds a
+ * whole file in memory. A file becomes visible only when its writer
+ * commits, and then whole. Every chunk carries its own xxHash64 and the
+ * record the xxHash64 of the whole contents; both are verified on every
+ * read, and a mismatch is CUSTDB_ECORRUPT.
+ *
+ * FileDraft rules:
+ *   category      one of the CUSTDB_FILE_* values; Unspecified (0) and
+ *                 unknown values are CUSTDB_EINVAL.
+ *   file_name     required; at most 255 bytes of UTF-8 with no control
+ *                 characters (NUL included), no '/', not "." or "..";
+ *                 surrounding white space is trimmed.
+ *   content_type  required; at most 127 bytes of the form type/subtype
+ *                 (RFC 6838 names, no parameters); stored lower-cased.
  */
+#define CUSTDB_FILE_MSA 1
+#define CUSTDB_FILE_CONTRACT 2
+#define CUSTDB_FILE_COI 3
+#define CUSTDB_FILE_PHOTO 4
+#define CUSTDB_FILE_OTHER 5
+
+/* A file being written. Belongs to one thread at a time. */
+typedef struct custdb_file_writer custdb_file_writer;
+
+#define CUSTDB_FILE_OPTIONS_VERSION 1
+
+typedef struct custdb_file_options {
+  uint32_t version; /* CUSTDB_FILE_OPTIONS_VERSION */
+  /* The most bytes the file may hold. Zero (the default): 25 MiB. */
+  uint64_t max_bytes;
+} custdb_file_options;
+
+#define CUSTDB_FILE_OPTIONS_INIT {CUSTDB_FILE_OPTIONS_VERSION, 0}
+
+/* Starts a file of a customer from a FileDraft record. `*out` is the
+ * writer: feed it with custdb_file_write, finish with custdb_file_commit,
+ * and in every case release it with custdb_file_writer_free.
+ *   CUSTDB_EINVAL    a draft field breaks a rule; NULL arguments; an
+ *                    unknown options version.
+ *   CUSTDB_ENOTFOUND the customer is not in this account. */
+CUSTDB_API int custdb_file_begin(custdb_file_writer** out,
+                                 custdb_store* store, uint64_t account_id,
+                                 uint64_t customer_id, const uint8_t* draft,
+                                 size_t draft_size,
+                                 const custdb_file_options* options);
+
+/* Appends `size` bytes (any size; `data` may be NULL when `size` is 0).
+ * Full chunks are stored as they fill; nothing is visible before the
+ * commit. The write that would take the file past its limit is
+ * CUSTDB_EINVAL ("file: larger than the N-byte limit") and writes
+ * nothing; the writer is then dead: every later write and the commit fail
+ * with CUSTDB_EINVAL, and custdb_file_writer_free removes what it stored.
+ * CUSTDB_ECLOSED once the store is closed. */
+CUSTDB_API int custdb_file_write(custdb_file_writer* writer,
+                                 const uint8_t* data, size_t size);
+
+/* Stores the last chunk and commits the file: its FileInfo record and
+ * index entry are written in one transaction, so the file appears whole.
+ * `*out` (when `out` is not NULL) is the FileInfo record. A writer
+ * commits once; after a failed commit (CUSTDB_ENOTFOUND when the customer
+ * is gone meanwhile) it is dead. The writer must still be freed. */
+CUSTDB_API int custdb_file_commit(custdb_buffer** out,
+                                  custdb_file_writer* writer);
+
+/* Releases a writer; NULL-safe. A writer that did not commit abandons its
+ * file: the chunks it stored are deleted and nothing of the file was ever
+ * visible. A writer freed after its store was closed, or one never freed
+ * because the process ended, leaves chunks that the next
+ * custdb_store_open deletes. */
+CUSTDB_API void custdb_file_writer_free(custdb_file_writer* writer);
+
+/* The FileInfo record of a file. CUSTDB_ENOTFOUND when the id is not a
+ * file of this account. */
+CUSTDB_API int custdb_file_get(custdb_buffer** out, custdb_store* store,
+                               uint64_t account_id, uint64_t file_id);
+
+/* A customer's files (FileInfo records) in the order they were attached;
+ * `category` 0 lists all, a CUSTDB_FILE_* value one category.
+ *   CUSTDB_EINVAL    another category value; a resume token of another
+ *                    list, customer or category.
+ *   CUSTDB_ENOTFOUND the customer is not in this account. */
+CUSTDB_API int custdb_file_list(custdb_cursor** out, custdb_store* store,
+                                uint64_t account_id, uint64_t customer_id,
+                                int category,
+                                const custdb_list_options* options);
+
+/* The contents of a file, as a cursor: each custdb_cursor_next returns
+ * the bytes of the next chunk (raw bytes, not a record; every chunk but
+ * the last holds 256 KiB), and CUSTDB_OK with `*out` NULL after the last.
+ * Each chunk is verified before it is returned; the checksum of the whole
+ * file is verified on the call that returns the last chunk. A mismatch is
+ * CUSTDB_ECORRUPT on that call. A resume token continues after the last
+ * chunk returned (a download resumed); the resumed cursor re-reads the
+ * chunks before that point once, to verify the whole file at its end.
+ *   CUSTDB_ENOTFOUND the id is not a file of this account (also from
+ *                    custdb_cursor_next, when the file is deleted while
+ *                    it is read). */
+CUSTDB_API int custdb_file_open_content(custdb_cursor** out,
+                                        custdb_store* store,
+                                        uint64_t account_id, uint64_t file_id,
+                                        const custdb_list_options* options);
+
+/* Deletes a file: its record, its index entry and all of its chunks, in
+ * one transaction (at most a few hundred chunk keys at the default
+ * limit). CUSTDB_ENOTFOUND when the id is not a file of this account. */
+CUSTDB_API int custdb_file_delete(custdb_store* store, uint64_t account_id,
+                                  uint64_t file_id);
 
 /* ---- Tags --------------------------------------------------------------
  * The account's label library and the tags customers carry. A tag's name
@@ -489,11 +599,95 @@ CUSTDB_API int custdb_customer_untag(custdb_buffer** out, custdb_store* store,
 
 /* ---- Links -------------------------------------------------------------
  * The host's own records (jobs, invoices) linked to a customer.
+ *
+ * A link names a host record by (kind, external_id) and belongs to one
+ * customer: within an account a host record is linked to at most one
+ * customer. Links are Link records (account_id, customer_id, kind,
+ * external_id, created_at_ms).
+ *   kind         1 to 32 bytes of letters, digits, '_' and '-'; letters
+ *                are lower-cased ("Job" and "job" are one kind).
+ *   external_id  1 to 128 bytes of UTF-8 with no control characters,
+ *                kept and compared exactly as given.
  */
+
+/* Links a host record, from a LinkDraft record, to a customer. `*out`
+ * (when `out` is not NULL) is the Link. Linking a record again to the
+ * same customer returns the stored link and changes nothing. Concurrent
+ * links of one host record end with one holder.
+ *   CUSTDB_ECONFLICT another customer holds the record ("link: already
+ *                    linked to customer N").
+ *   CUSTDB_ENOTFOUND the customer is not in this account.
+ *   CUSTDB_EINVAL    a field breaks a rule. */
+CUSTDB_API int custdb_link_add(custdb_buffer** out, custdb_store* store,
+                               uint64_t account_id, uint64_t customer_id,
+                               const uint8_t* draft, size_t draft_size);
+
+/* A customer's links (Link records), by kind, then external id (bytes).
+ * CUSTDB_ENOTFOUND when the customer is not in this account. */
+CUSTDB_API int custdb_link_list(custdb_cursor** out, custdb_store* store,
+                                uint64_t account_id, uint64_t customer_id,
+                                const custdb_list_options* options);
+
+/* Removes a customer's link; the host record may then be linked to any
+ * customer. CUSTDB_ENOTFOUND when this customer does not hold it. */
+CUSTDB_API int custdb_link_remove(custdb_store* store, uint64_t account_id,
+                                  uint64_t customer_id, const char* kind,
+                                  const char* external_id);
+
+/* The Link of a host record, naming the customer that holds it.
+ * CUSTDB_ENOTFOUND when no customer of the account does. */
+CUSTDB_API int custdb_link_find(custdb_buffer** out, custdb_store* store,
+                                uint64_t account_id, const char* kind,
+                                const char* external_id);
 
 /* ---- Customer portal ---------------------------------------------------
  * Private links through which a customer sees their own records.
+ *
+ * A portal link is a PortalLink record (id, account_id, customer_id,
+ * created_at_ms, expires_at_ms, revoked) with a token: 43 characters of
+ * URL-safe base64 (32 random bytes), for the host to put in the URL it
+ * sends the customer. The token is returned once, when the link is
+ * issued; the store keeps only a keyed hash of it, so no later call, no
+ * stored byte and no message contains it. A token works until its link
+ * expires or is revoked.
  */
+
+/* Issues a link to a customer's portal from a PortalLinkDraft record.
+ * expires_at_ms (milliseconds since the Unix epoch) 0 means thirty days
+ * from now; otherwise it must lie in the future and at most 365 days
+ * ahead (CUSTDB_EINVAL). `*out` (required: the token is seen only here)
+ * is the PortalLink with its token.
+ *   CUSTDB_ENOTFOUND the customer is not in this account. */
+CUSTDB_API int custdb_portal_link_issue(custdb_buffer** out,
+                                        custdb_store* store,
+                                        uint64_t account_id,
+                                        uint64_t customer_id,
+                                        const uint8_t* draft,
+                                        size_t draft_size);
+
+/* Revokes a link: its token stops working at once. Revoking a revoked
+ * link changes nothing. CUSTDB_ENOTFOUND when the id is not a portal link
+ * of this account. */
+CUSTDB_API int custdb_portal_link_revoke(custdb_store* store,
+                                         uint64_t account_id,
+                                         uint64_t link_id);
+
+/* A customer's links that still work (neither revoked nor expired), as
+ * PortalLink records without tokens, in the order they were issued.
+ * CUSTDB_ENOTFOUND when the customer is not in this account. */
+CUSTDB_API int custdb_portal_link_list(custdb_cursor** out,
+                                       custdb_store* store,
+                                       uint64_t account_id,
+                                       uint64_t customer_id,
+                                       const custdb_list_options* options);
+
+/* The Customer record a token opens. Any token that opens nothing
+ * (unknown, malformed, expired, revoked, of another account) is
+ * CUSTDB_ENOTFOUND with one and the same message, and takes the same
+ * steps, so that neither the answer nor its time tells one case from
+ * another. A NULL token is CUSTDB_EINVAL. */
+CUSTDB_API int custdb_portal_resolve(custdb_buffer** out, custdb_store* store,
+                                     uint64_t account_id, const char* token);
 
 #ifdef __cplusplus
 }

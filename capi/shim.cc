@@ -71,6 +71,12 @@ int UnknownOptionsVersion() {
   return Invalid("options.version: not a version this library knows");
 }
 
+int CustomerExists(StoreState& state, uint64_t account_id,
+                   uint64_t customer_id) {
+  auto customer = state.customers->Get(account_id, customer_id);
+  return customer.ok() ? CUSTDB_OK : Fail(customer.status());
+}
+
 bool ExpectedVersion(const custdb_update_options* options, uint64_t* out) {
   if (!OptionsVersionOk(options, CUSTDB_UPDATE_OPTIONS_VERSION)) return false;
   *out = options == nullptr ? 0 : options->expected_version;
@@ -224,6 +230,15 @@ int custdb_store_open(custdb_store** out, const char* path,
         state->store.get(), state->customers.get());
     state->notes = std::make_unique<custdb::Notes>(state->store.get(),
                                                    state->customers.get());
+    state->files = std::make_unique<custdb::Files>(state->store.get(),
+                                                   state->customers.get());
+    state->links = std::make_unique<custdb::Links>(state->store.get(),
+                                                   state->customers.get());
+    state->portal = std::make_unique<custdb::Portal>(state->store.get(),
+                                                     state->customers.get());
+    // No writer can be running yet: every marker left is an earlier run's.
+    auto recovered = state->files->RecoverPendingFiles();
+    if (!recovered.ok()) return Fail(recovered.status());
     *out = new custdb_store{std::move(state)};
     return CUSTDB_OK;
   });
@@ -236,6 +251,9 @@ void custdb_store_close(custdb_store* store) {
     store->state->tags.reset();
     store->state->notes.reset();
     store->state->timeline.reset();
+    store->state->portal.reset();
+    store->state->links.reset();
+    store->state->files.reset();
     store->state->customers.reset();
     store->state->store.reset();
   }

@@ -11,6 +11,9 @@
 #include "engine/common/page.h"
 #include "engine/common/status.h"
 #include "engine/customers/customers.h"
+#include "engine/files/files.h"
+#include "engine/links/links.h"
+#include "engine/portal/portal.h"
 #include "engine/storage/store.h"
 #include "engine/tags/tags.h"
 #include "engine/timeline/notes.h"
@@ -32,6 +35,9 @@ struct StoreState {
   std::unique_ptr<Tags> tags;
   std::unique_ptr<Timeline> timeline;
   std::unique_ptr<Notes> notes;
+  std::unique_ptr<Files> files;
+  std::unique_ptr<Links> links;
+  std::unique_ptr<Portal> portal;
 };
 
 // Records `status` as this thread's last error and returns its code.
@@ -125,6 +131,12 @@ enum ListKind : uint8_t {
 int OpenCursor(custdb_cursor** out, custdb_store* store, ListKind kind,
                uint64_t account_id, std::string_view query,
                const custdb_list_options* options, PageSource source);
+
+// Checks that a customer is in the account, so that a list of its
+// children fails when it is opened rather than on its first record.
+// Requires the store lock.
+int CustomerExists(StoreState& state, uint64_t account_id,
+                   uint64_t customer_id);
 
 // Reads the expected version from update options; false for an unknown
 // options version.

@@ -3,6 +3,9 @@
 #include <algorithm>
 
 #include "engine/customers/customers.h"
+#include "engine/files/files.h"
+#include "engine/links/links.h"
+#include "engine/portal/portal.h"
 #include "engine/tags/tags.h"
 #include "engine/timeline/notes.h"
 #include "engine/timeline/timeline.h"
@@ -21,7 +24,32 @@ const RecordKind kRecordKinds[] = {
     {keys::RecordTag::kCustomer, "customer", ExpectCustomer},
     {keys::RecordTag::kTag, "tag", ExpectTag},
     {keys::RecordTag::kNote, "note", ExpectNote},
+    {keys::RecordTag::kFile, "file", ExpectFile},
+    {keys::RecordTag::kPortalLink, "portal link", ExpectPortalLink},
 };
+
+struct IndexKind {
+  keys::IndexTag tag;
+  ExpectIndexFn expect;
+};
+
+// Entries of the indexes family that stand for themselves: what they
+// imply is read from them, not from a record.
+const IndexKind kIndexKinds[] = {
+    {keys::IndexTag::kLink, ExpectLinkEntry},
+    {keys::IndexTag::kPendingFile, ExpectPendingFile},
+};
+
+const IndexKind* FindIndexKind(std::string_view key) {
+  keys::KeyReader reader(key);
+  auto account = reader.ReadU64();
+  auto tag = reader.ReadU8();
+  if (!account || !tag) return nullptr;
+  for (const auto& kind : kIndexKinds) {
+    if (static_cast<uint8_t>(kind.tag) == *tag) return &kind;
+  }
+  return nullptr;
+}
 
 const RecordKind* FindKind(keys::RecordTag tag) {
   for (const auto& kind : kRecordKinds) {
@@ -75,6 +103,10 @@ void CheckContext::NoteActivity(uint64_t account_id, uint64_t customer_id,
   if (!added) it->second = std::max(it->second, occurred_at_ms);
 }
 
+void CheckContext::AllowFileChunks(uint64_t account_id, uint64_t file_id) {
+  pending_files_.insert({account_id, file_id});
+}
+
 void CheckContext::Issue(uint64_t account_id, uint64_t record_id,
                          std::string message) {
   auto issue = std::make_unique<fb::CheckIssueT>();
@@ -92,6 +124,7 @@ class Checker {
     CUSTDB_RETURN_IF_ERROR(ScanRecords());
     CUSTDB_RETURN_IF_ERROR(ScanTimeline());
     CUSTDB_RETURN_IF_ERROR(CompareLastActivity());
+    CUSTDB_RETURN_IF_ERROR(ScanSelfDescribingEntries());
     CUSTDB_RETURN_IF_ERROR(CompareIndexes());
     CUSTDB_RETURN_IF_ERROR(CompareCounters());
     CUSTDB_RETURN_IF_ERROR(CompareFileChunks());
@@ -190,6 +223,17 @@ class Checker {
     return Status::Ok();
   }
 
+  Status ScanSelfDescribingEntries() {
+    auto it = Scan(Family::kIndexes);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const IndexKind* kind = FindIndexKind(it->key().ToStringView());
+      if (kind == nullptr) continue;
+      kind->expect(it->key().ToStringView(), it->value().ToStringView(),
+                   context_);
+    }
+    return it->status().ok() ? Status::Ok() : FromRocks(it->status(), "check");
+  }
+
   Status CompareIndexes() {
     auto it = Scan(Family::kIndexes);
     std::set<std::string> seen;
@@ -265,15 +309,25 @@ class Checker {
     std::set<std::string> seen;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       std::string key = it->key().ToString();
-      if (context_.file_chunks_.count(key) == 0) {
-        context_.Issue(AccountOf(key), 0, "a stray file chunk");
+      auto parts = keys::ParseFileChunkKey(key);
+      if (context_.file_chunks_.count(key) != 0) {
+        if (!FileChunkIntact(it->value().ToStringView())) {
+          context_.Issue(AccountOf(key), parts ? parts->file_id : 0,
+                         "a file chunk is damaged");
+        }
+      } else if (!parts || context_.pending_files_.count(
+                               {parts->account_id, parts->file_id}) == 0) {
+        context_.Issue(AccountOf(key), parts ? parts->file_id : 0,
+                       "a stray file chunk");
       }
       seen.insert(std::move(key));
     }
     if (!it->status().ok()) return FromRocks(it->status(), "check");
     for (const auto& key : context_.file_chunks_) {
       if (seen.count(key) == 0) {
-        context_.Issue(AccountOf(key), 0, "a file chunk is missing");
+        auto parts = keys::ParseFileChunkKey(key);
+        context_.Issue(AccountOf(key), parts ? parts->file_id : 0,
+                       "a file chunk is missing");
       }
     }
     return Status::Ok();

@@ -38,6 +38,9 @@ class CheckContext {
   // activity must not be older than the newest such time.
   void NoteActivity(uint64_t account_id, uint64_t customer_id,
                     int64_t occurred_at_ms);
+  // Chunks of a file that is being written: they may exist, in any number,
+  // without a record (a pending-file marker vouches for them).
+  void AllowFileChunks(uint64_t account_id, uint64_t file_id);
 
   // Reports a difference. Messages never contain record contents.
   void Issue(uint64_t account_id, uint64_t record_id, std::string message);
@@ -61,6 +64,7 @@ class CheckContext {
   std::set<std::string> file_chunks_;
   std::map<std::string, std::string> timeline_keys_;
   std::map<std::pair<uint64_t, uint64_t>, int64_t> newest_activity_;
+  std::set<std::pair<uint64_t, uint64_t>> pending_files_;
   std::set<std::pair<uint64_t, uint64_t>> customers_;
   fb::CheckReportT report_;
 };
@@ -69,6 +73,13 @@ class CheckContext {
 // not yet verified.
 using ExpectFn = void (*)(const keys::RecordKeyParts& key,
                           std::string_view value, CheckContext& context);
+
+// Declares what an entry of the indexes family implies when the entry is
+// the stored form of something with no record of its own (a link, a
+// pending-file marker). It must declare the entry itself too, or it is
+// reported as stray. Called after every record was seen.
+using ExpectIndexFn = void (*)(std::string_view key, std::string_view value,
+                               CheckContext& context);
 
 // Verifies a stored record's bytes as a T and unpacks it into `out`;
 // reports a damaged record and returns false.

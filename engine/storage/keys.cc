@@ -290,6 +290,96 @@ std::string TimelineRefKey(uint64_t account_id, uint64_t customer_id,
       .Take();
 }
 
+std::string FileChunkKey(uint64_t account_id, uint64_t file_id,
+                         uint64_t chunk) {
+  return KeyBuilder(account_id).AppendU64(file_id).AppendU64(chunk).Take();
+}
+
+std::string FileChunkPrefix(uint64_t account_id, uint64_t file_id) {
+  return KeyBuilder(account_id).AppendU64(file_id).Take();
+}
+
+std::optional<FileChunkParts> ParseFileChunkKey(std::string_view key) {
+  KeyReader r(key);
+  auto account = r.ReadU64();
+  auto file = r.ReadU64();
+  auto chunk = r.ReadU64();
+  if (!account || !file || !chunk || !r.AtEnd()) return std::nullopt;
+  return FileChunkParts{*account, *file, *chunk};
+}
+
+std::string PendingFileKey(uint64_t account_id, uint64_t file_id) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(IndexTag::kPendingFile))
+      .AppendU64(file_id)
+      .Take();
+}
+
+std::string PendingFilePrefix(uint64_t account_id) {
+  return IndexPrefix(account_id, IndexTag::kPendingFile);
+}
+
+std::optional<PendingFileParts> ParsePendingFileKey(std::string_view key) {
+  KeyReader r(key);
+  auto account = r.ReadU64();
+  auto tag = r.ReadU8();
+  auto file = r.ReadU64();
+  if (!account || !tag ||
+      *tag != static_cast<uint8_t>(IndexTag::kPendingFile) || !file ||
+      !r.AtEnd()) {
+    return std::nullopt;
+  }
+  return PendingFileParts{*account, *file};
+}
+
+std::string LinkKey(uint64_t account_id, uint64_t customer_id,
+                    std::string_view kind, std::string_view external_id) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(IndexTag::kLink))
+      .AppendU64(customer_id)
+      .AppendString(kind)
+      .AppendString(external_id)
+      .Take();
+}
+
+std::string LinkPrefix(uint64_t account_id, uint64_t customer_id) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(IndexTag::kLink))
+      .AppendU64(customer_id)
+      .Take();
+}
+
+std::optional<LinkKeyParts> ParseLinkKey(std::string_view key) {
+  KeyReader r(key);
+  auto account = r.ReadU64();
+  auto tag = r.ReadU8();
+  auto customer = r.ReadU64();
+  auto kind = r.ReadString();
+  auto external_id = r.ReadString();
+  if (!account || !tag || *tag != static_cast<uint8_t>(IndexTag::kLink) ||
+      !customer || !kind || !external_id || !r.AtEnd()) {
+    return std::nullopt;
+  }
+  return LinkKeyParts{*account, *customer, std::move(*kind),
+                      std::move(*external_id)};
+}
+
+std::string LinkTargetKey(uint64_t account_id, std::string_view kind,
+                          std::string_view external_id) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(IndexTag::kLinkTarget))
+      .AppendString(kind)
+      .AppendString(external_id)
+      .Take();
+}
+
+std::string PortalTokenKey(uint64_t account_id, std::string_view token_hash) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(IndexTag::kPortalToken))
+      .AppendString(token_hash)
+      .Take();
+}
+
 std::string AccountPrefix(uint64_t account_id) {
   return KeyBuilder(account_id).Take();
 }
@@ -372,6 +462,8 @@ const char* IndexTagName(IndexTag tag) {
       return "link target";
     case IndexTag::kPortalToken:
       return "portal token";
+    case IndexTag::kPendingFile:
+      return "pending file";
   }
   return "unknown";
 }

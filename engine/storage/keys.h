@@ -41,6 +41,7 @@ enum class IndexTag : uint8_t {
   kLink = 'l',          // customer, kind, external id -> (empty)
   kLinkTarget = 'x',    // kind, external id -> customer id
   kPortalToken = 'z',   // keyed token hash -> portal link id
+  kPendingFile = 'f',   // file id -> customer id, while its chunks are written
 };
 
 // The byte after the account id in the counters family.
@@ -195,6 +196,54 @@ std::optional<TimelinePositionParts> ParseTimelinePosition(
 // account, 'r', customer, S(reference) -> the entry's TimelineKey.
 std::string TimelineRefKey(uint64_t account_id, uint64_t customer_id,
                            std::string_view external_ref);
+
+// ---- Files ----
+// A chunk of a file's contents, in the files family: account, file id,
+// chunk number (from 0). A file's chunks are one contiguous range.
+std::string FileChunkKey(uint64_t account_id, uint64_t file_id, uint64_t chunk);
+std::string FileChunkPrefix(uint64_t account_id, uint64_t file_id);
+
+struct FileChunkParts {
+  uint64_t account_id;
+  uint64_t file_id;
+  uint64_t chunk;
+};
+std::optional<FileChunkParts> ParseFileChunkKey(std::string_view key);
+
+// The marker of a file whose chunks are being written and whose record is
+// not yet committed (indexes family).
+std::string PendingFileKey(uint64_t account_id, uint64_t file_id);
+std::string PendingFilePrefix(uint64_t account_id);
+
+struct PendingFileParts {
+  uint64_t account_id;
+  uint64_t file_id;
+};
+std::optional<PendingFileParts> ParsePendingFileKey(std::string_view key);
+
+// ---- Links to the host's records ----
+// A customer's link (indexes family): account, kLink, customer, kind,
+// external id. A customer's links sort by kind, then external id.
+std::string LinkKey(uint64_t account_id, uint64_t customer_id,
+                    std::string_view kind, std::string_view external_id);
+std::string LinkPrefix(uint64_t account_id, uint64_t customer_id);
+
+struct LinkKeyParts {
+  uint64_t account_id;
+  uint64_t customer_id;
+  std::string kind;
+  std::string external_id;
+};
+std::optional<LinkKeyParts> ParseLinkKey(std::string_view key);
+
+// Which customer holds a host record: account, kLinkTarget, kind,
+// external id.
+std::string LinkTargetKey(uint64_t account_id, std::string_view kind,
+                          std::string_view external_id);
+
+// ---- Customer portal ----
+// A portal token's keyed hash -> the portal link's id (indexes family).
+std::string PortalTokenKey(uint64_t account_id, std::string_view token_hash);
 
 // The prefix of everything an account holds in any family.
 std::string AccountPrefix(uint64_t account_id);

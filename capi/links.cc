@@ -1,0 +1,78 @@
+// The C ABI of links to the host's records.
+#include "capi/shim.h"
+#include "engine/schema/records.h"
+#include "engine/storage/keys.h"
+
+using namespace custdb::shim;  // NOLINT: the shim's own helpers
+
+extern "C" {
+
+int custdb_link_add(custdb_buffer** out, custdb_store* store,
+                    uint64_t account_id, uint64_t customer_id,
+                    const uint8_t* draft, size_t draft_size) {
+  return Guard([&] {
+    if (out != nullptr) *out = nullptr;
+    return WithStore(store, [&](StoreState& state) {
+      std::string storage;
+      auto root = custdb::VerifyRecord<custdb::fb::LinkDraft>(
+          draft, draft_size, "draft", &storage);
+      if (!root.ok()) return Fail(root.status());
+      return EmitResult(out, state.links->Add(account_id, customer_id, **root));
+    });
+  });
+}
+
+int custdb_link_list(custdb_cursor** out, custdb_store* store,
+                     uint64_t account_id, uint64_t customer_id,
+                     const custdb_list_options* options) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: must not be NULL");
+    *out = nullptr;
+    if (!OptionsVersionOk(options, CUSTDB_LIST_OPTIONS_VERSION)) {
+      return UnknownOptionsVersion();
+    }
+    return WithStore(store, [&](StoreState& state) {
+      int rc = CustomerExists(state, account_id, customer_id);
+      if (rc != CUSTDB_OK) return rc;
+      custdb::Links* links = state.links.get();
+      std::string query;
+      custdb::keys::PutBigEndian64(&query, customer_id);
+      return OpenCursor(out, store, kListLinks, account_id, query, options,
+                        [links, account_id, customer_id](
+                            const std::string& after, size_t limit) {
+                          return links->List(account_id, customer_id, after,
+                                             limit);
+                        });
+    });
+  });
+}
+
+int custdb_link_remove(custdb_store* store, uint64_t account_id,
+                       uint64_t customer_id, const char* kind,
+                       const char* external_id) {
+  return Guard([&] {
+    if (kind == nullptr) return Invalid("kind: must not be NULL");
+    if (external_id == nullptr) return Invalid("external_id: must not be NULL");
+    return WithStore(store, [&](StoreState& state) {
+      custdb::Status s =
+          state.links->Remove(account_id, customer_id, kind, external_id);
+      return s.ok() ? CUSTDB_OK : Fail(s);
+    });
+  });
+}
+
+int custdb_link_find(custdb_buffer** out, custdb_store* store,
+                     uint64_t account_id, const char* kind,
+                     const char* external_id) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: must not be NULL");
+    *out = nullptr;
+    if (kind == nullptr) return Invalid("kind: must not be NULL");
+    if (external_id == nullptr) return Invalid("external_id: must not be NULL");
+    return WithStore(store, [&](StoreState& state) {
+      return EmitResult(out, state.links->Find(account_id, kind, external_id));
+    });
+  });
+}
+
+}  // extern "C"

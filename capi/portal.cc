@@ -1,0 +1,75 @@
+// The C ABI of customer portal links.
+#include "capi/shim.h"
+#include "engine/schema/records.h"
+#include "engine/storage/keys.h"
+
+using namespace custdb::shim;  // NOLINT: the shim's own helpers
+
+extern "C" {
+
+int custdb_portal_link_issue(custdb_buffer** out, custdb_store* store,
+                             uint64_t account_id, uint64_t customer_id,
+                             const uint8_t* draft, size_t draft_size) {
+  return Guard([&] {
+    // Required: the answer is the only place the token is ever seen.
+    if (out == nullptr) return Invalid("out: must not be NULL");
+    *out = nullptr;
+    return WithStore(store, [&](StoreState& state) {
+      std::string storage;
+      auto root = custdb::VerifyRecord<custdb::fb::PortalLinkDraft>(
+          draft, draft_size, "draft", &storage);
+      if (!root.ok()) return Fail(root.status());
+      return EmitResult(out,
+                        state.portal->Issue(account_id, customer_id, **root));
+    });
+  });
+}
+
+int custdb_portal_link_revoke(custdb_store* store, uint64_t account_id,
+                              uint64_t link_id) {
+  return Guard([&] {
+    return WithStore(store, [&](StoreState& state) {
+      custdb::Status s = state.portal->Revoke(account_id, link_id);
+      return s.ok() ? CUSTDB_OK : Fail(s);
+    });
+  });
+}
+
+int custdb_portal_link_list(custdb_cursor** out, custdb_store* store,
+                            uint64_t account_id, uint64_t customer_id,
+                            const custdb_list_options* options) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: must not be NULL");
+    *out = nullptr;
+    if (!OptionsVersionOk(options, CUSTDB_LIST_OPTIONS_VERSION)) {
+      return UnknownOptionsVersion();
+    }
+    return WithStore(store, [&](StoreState& state) {
+      int rc = CustomerExists(state, account_id, customer_id);
+      if (rc != CUSTDB_OK) return rc;
+      custdb::Portal* portal = state.portal.get();
+      std::string query;
+      custdb::keys::PutBigEndian64(&query, customer_id);
+      return OpenCursor(
+          out, store, kListPortalLinks, account_id, query, options,
+          [portal, account_id, customer_id](const std::string& after,
+                                            size_t limit) {
+            return portal->List(account_id, customer_id, after, limit);
+          });
+    });
+  });
+}
+
+int custdb_portal_resolve(custdb_buffer** out, custdb_store* store,
+                          uint64_t account_id, const char* token) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: must not be NULL");
+    *out = nullptr;
+    if (token == nullptr) return Invalid("token: must not be NULL");
+    return WithStore(store, [&](StoreState& state) {
+      return EmitResult(out, state.portal->Resolve(account_id, token));
+    });
+  });
+}
+
+}  // extern "C"
