@@ -14,6 +14,8 @@
 #include <set>
 
 #include "engine/customers/customers.h"
+#include "engine/links/links.h"
+#include "engine/portal/portal.h"
 #include "engine/storage/transaction.h"
 #include "engine/tags/tags.h"
 #include "engine/timeline/notes.h"
@@ -40,6 +42,9 @@ struct ModelCustomer {
   int64_t last_activity = 0;                // 0: still the creation time
   std::map<std::string, uint64_t> entries;  // external ref -> entry id
   std::set<uint64_t> notes;
+  std::set<std::string> links;             // "kind/external id"
+  std::map<uint64_t, std::string> portal;  // link id -> token
+  size_t portal_records = 0;               // revoked links keep their records
 };
 
 struct ModelTag {
@@ -64,7 +69,7 @@ class ModelRun {
 
   void Step() {
     uint64_t account = 1 + Pick(2);
-    switch (Pick(15)) {
+    switch (Pick(17)) {
       case 0:
       case 1:
       case 2:
@@ -104,6 +109,12 @@ class ModelRun {
       case 14:
         AddOrDeleteNote(account);
         break;
+      case 15:
+        LinkOrUnlink(account);
+        break;
+      case 16:
+        IssueOrRevokePortalLink(account);
+        break;
     }
   }
 
@@ -135,6 +146,7 @@ class ModelRun {
         CHECK(c->last_activity_at_ms() == c->created_at_ms());
       }
       VerifyFeeds(m.account, id, m);
+      VerifyLinks(m.account, id, m);
     }
     for (const auto& [tag_id, tag] : tags_model_) {
       uint64_t carriers = 0;
@@ -154,7 +166,7 @@ class ModelRun {
     CHECK((r->issues() == nullptr || r->issues()->size() == 0));
     size_t children = 0;
     for (const auto& [id, m] : model_) {
-      children += m.notes.size() + m.entries.size();
+      children += m.notes.size() + m.entries.size() + m.portal_records;
     }
     CHECK(r->records_checked() ==
           model_.size() + tags_model_.size() + children);
@@ -461,6 +473,77 @@ class ModelRun {
     m.notes.insert(Root<fb::Note>(*r)->id());
   }
 
+  void LinkOrUnlink(uint64_t account) {
+    auto id = PickCustomer(account);
+    if (!id) return;
+    std::string job = std::to_string(Pick(8));
+    std::string name = "job/" + job;
+    uint64_t holder = 0;
+    for (const auto& [other, m] : model_) {
+      if (m.account == account && m.links.count(name)) holder = other;
+    }
+    ModelCustomer& m = model_[*id];
+    if (holder == *id && Pick(2) == 0) {
+      REQUIRE(links_.Remove(account, *id, "job", job).ok());
+      m.links.erase(name);
+      return;
+    }
+    fb::LinkDraftT d;
+    d.kind = "job";
+    d.external_id = job;
+    std::string bytes = PackRecord(d);
+    auto r = links_.Add(account, *id, *Root<fb::LinkDraft>(bytes));
+    if (holder != 0 && holder != *id) {
+      CHECK(r.status().IsConflict());
+      return;
+    }
+    REQUIRE_MESSAGE(r.ok(), r.status().message());
+    m.links.insert(name);
+  }
+
+  void IssueOrRevokePortalLink(uint64_t account) {
+    auto id = PickCustomer(account);
+    if (!id) return;
+    ModelCustomer& m = model_[*id];
+    if (!m.portal.empty() && Pick(2) == 0) {
+      auto [link, token] = *m.portal.begin();
+      REQUIRE(portal_.Revoke(account, link).ok());
+      CHECK(portal_.Resolve(account, token).status().IsNotFound());
+      m.portal.erase(link);
+      return;
+    }
+    fb::PortalLinkDraftT d;
+    std::string bytes = PackRecord(d);
+    auto r = portal_.Issue(account, *id, *Root<fb::PortalLinkDraft>(bytes));
+    REQUIRE_MESSAGE(r.ok(), r.status().message());
+    auto* link = Root<fb::PortalLink>(*r);
+    m.portal[link->id()] = Str(link->token());
+    ++m.portal_records;
+  }
+
+  // The customer's links, and what its portal tokens resolve to.
+  void VerifyLinks(uint64_t account, uint64_t id, const ModelCustomer& m) {
+    std::set<std::string> got;
+    std::string after;
+    for (;;) {
+      auto page = links_.List(account, id, after, 3);
+      REQUIRE(page.ok());
+      for (auto& item : page->items) {
+        auto* link = Root<fb::Link>(item.record);
+        got.insert(Str(link->kind()) + "/" + Str(link->external_id()));
+      }
+      after = page->last_position;
+      if (page->done) break;
+    }
+    CHECK(got == m.links);
+    for (const auto& [link, token] : m.portal) {
+      auto customer = portal_.Resolve(account, token);
+      REQUIRE(customer.ok());
+      CHECK(Root<fb::Customer>(*customer)->id() == id);
+      CHECK(portal_.Resolve(3 - account, token).status().IsNotFound());
+    }
+  }
+
   // The customer's timeline and notes, read back in pages.
   void VerifyFeeds(uint64_t account, uint64_t id, const ModelCustomer& m) {
     std::set<uint64_t> entries, notes;
@@ -551,6 +634,8 @@ class ModelRun {
   Tags tags_{store_.get(), &customers_};
   Timeline timeline_{store_.get(), &customers_};
   Notes notes_{store_.get(), &customers_};
+  Links links_{store_.get(), &customers_};
+  Portal portal_{store_.get(), &customers_};
   std::map<uint64_t, ModelTag> tags_model_;
   std::map<uint64_t, ModelCustomer> model_;
   std::map<uint64_t, uint64_t> numbers_;
