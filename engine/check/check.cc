@@ -1,6 +1,8 @@
 #include "engine/check/check.h"
 
+#include "engine/contacts/contacts.h"
 #include "engine/customers/customers.h"
+#include "engine/locations/locations.h"
 
 namespace custdb {
 namespace {
@@ -14,6 +16,8 @@ struct RecordKind {
 // Every kind of record in the records family and what it implies.
 const RecordKind kRecordKinds[] = {
     {keys::RecordTag::kCustomer, "customer", ExpectCustomer},
+    {keys::RecordTag::kContact, "contact", ExpectContact},
+    {keys::RecordTag::kLocation, "location", ExpectLocation},
 };
 
 const RecordKind* FindKind(keys::RecordTag tag) {
@@ -72,6 +76,7 @@ class Checker {
 
   Result<std::string> Run() {
     CUSTDB_RETURN_IF_ERROR(ScanRecords());
+    ComparePrimaryContacts();
     CUSTDB_RETURN_IF_ERROR(CompareIndexes());
     CUSTDB_RETURN_IF_ERROR(CompareCounters());
     CUSTDB_RETURN_IF_ERROR(CompareFileChunks());
@@ -100,6 +105,41 @@ class Checker {
       kind->expect(*key, it->value().ToStringView(), context_);
     }
     return it->status().ok() ? Status::Ok() : FromRocks(it->status(), "check");
+  }
+
+  void ComparePrimaryContacts() {
+    for (const auto& [customer, contacts] : context_.contacts_) {
+      auto [account_id, customer_id] = customer;
+      uint64_t named = contacts.named_primary;
+      std::string named_text = "primary contact " + std::to_string(named);
+      if (contacts.ids.empty()) {
+        if (named != 0) {
+          context_.Issue(
+              account_id, customer_id,
+              "the customer names " + named_text + " but has no contacts");
+        }
+        continue;
+      }
+      if (named == 0) {
+        context_.Issue(account_id, customer_id,
+                       "the customer has contacts but names no primary one");
+      } else if (contacts.ids.count(named) == 0) {
+        context_.Issue(account_id, customer_id,
+                       "the customer names " + named_text +
+                           ", which is not one of its contacts");
+      } else if (contacts.flagged_primary.count(named) == 0) {
+        context_.Issue(
+            account_id, customer_id,
+            "the customer's " + named_text + " is not flagged primary");
+      }
+      for (uint64_t id : contacts.flagged_primary) {
+        if (id == named) continue;
+        context_.Issue(account_id, customer_id,
+                       "contact " + std::to_string(id) +
+                           " is flagged primary but the customer names " +
+                           (named == 0 ? "none" : named_text));
+      }
+    }
   }
 
   Status CompareIndexes() {
