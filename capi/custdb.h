@@ -215,7 +215,9 @@ typedef struct custdb_create_options {
   { CUSTDB_CREATE_OPTIONS_VERSION, 0 }
 
 /* Creates a customer from a CustomerDraft record. `*out` is the Customer
- * record (id, customer number, times and version assigned).
+ * record (id, customer number, times and version assigned). The customer
+ * and its first contact, if it gets one (see "Contacts" below), are
+ * written together.
  * `*out_existed` is 1 when the phone already belonged to the customer
  * returned (nothing was written), 0 when a new one was created. Many
  * threads creating the same phone at once end with exactly one customer.
@@ -305,9 +307,10 @@ CUSTDB_API int custdb_cursor_token(custdb_buffer** out, custdb_cursor* cursor);
 CUSTDB_API void custdb_cursor_free(custdb_cursor* cursor);
 
 /* The customers of an account whose phone is `phone` (any common format)
- * or whose email is `email` (compared without regard to case), in id
- * order. A phone or email is not a unique key, so several may match.
- * CUSTDB_EINVAL when the phone or email itself is not valid. */
+ * or whose email is `email` (compared without regard to case), their own
+ * or one of their contacts', in id order, each customer once. A phone or
+ * email is not a unique key, so several may match. CUSTDB_EINVAL when the
+ * phone or email itself is not valid. */
 CUSTDB_API int custdb_customer_find_by_phone(
     custdb_cursor** out, custdb_store* store, uint64_t account_id,
     const char* phone, const custdb_list_options* options);
@@ -316,12 +319,147 @@ CUSTDB_API int custdb_customer_find_by_email(
     const char* email, const custdb_list_options* options);
 
 /* ---- Contacts ----------------------------------------------------------
- * The people a customer is reached through.
+ * The people a customer is reached through. A contact belongs to one
+ * customer: first_name is required, last_name, phone (a US number in any
+ * common format, stored in E.164), email and preferred_channel (Sms,
+ * Email, Phone; Unspecified is allowed) are optional. Text limits (bytes
+ * of UTF-8): first_name, last_name 100; email 254.
+ *
+ * While a customer has contacts exactly one is primary: its `primary`
+ * flag is set and the Customer's primary_contact_id names it (0 while the
+ * customer has none). The first contact a customer gets is primary
+ * whatever its draft says; adding one with `primary` set, or promoting
+ * one, demotes the one before. Deleting the primary contact promotes the
+ * oldest remaining contact (the lowest id, which is the one added first);
+ * deleting the last one leaves primary_contact_id 0. A change of primary
+ * raises the version of the customer and of each contact whose flag
+ * changed, in the same transaction.
+ *
+ * An individual starts with a primary contact made of its own first and
+ * last name, phone and email; a company starts with one when its draft
+ * names a primary_contact. While an individual's primary contact still
+ * holds the individual's old first name, last name, phone or email, a
+ * custdb_customer_update that changes that field changes the contact's
+ * too.
+ *
+ * custdb_customer_find_by_phone and _find_by_email also find a customer
+ * through the phone or email of any of its contacts (each customer once).
+ * custdb_customer_create stays idempotent on the customer's own phone
+ * only: a phone that only a contact has does not return its customer.
+ *
+ * Contact ids are unique in the store and name the contact alone: an id
+ * of another account's contact is CUSTDB_ENOTFOUND.
  */
 
+/* Adds a contact, from a ContactDraft record, to a customer. `*out` (when
+ * `out` is not NULL) is the Contact record.
+ *   CUSTDB_ENOTFOUND the customer is not in this account.
+ *   CUSTDB_EINVAL    a field breaks a rule; the message names it. */
+CUSTDB_API int custdb_contact_add(custdb_buffer** out, custdb_store* store,
+                                  uint64_t account_id, uint64_t customer_id,
+                                  const uint8_t* draft, size_t draft_size);
+
+/* The Contact record with this id. CUSTDB_ENOTFOUND when there is none in
+ * this account. */
+CUSTDB_API int custdb_contact_get(custdb_buffer** out, custdb_store* store,
+                                  uint64_t account_id, uint64_t contact_id);
+
+/* Applies a ContactPatch record: absent fields stay; a present string
+ * replaces the value (empty clears an optional one). Phone and email are
+ * re-indexed. The expected version, when given in `options`, is the
+ * contact's (CUSTDB_ECONFLICT otherwise). `*out` (when `out` is not NULL)
+ * is the updated record, its version one higher; a patch that changes
+ * nothing writes nothing and returns the record as it was. The primary
+ * flag is not patched: see custdb_contact_promote. */
+CUSTDB_API int custdb_contact_update(custdb_buffer** out,
+                                     custdb_store* store, uint64_t account_id,
+                                     uint64_t contact_id, const uint8_t* patch,
+                                     size_t patch_size,
+                                     const custdb_update_options* options);
+
+/* Makes a contact its customer's primary contact; the one before is
+ * demoted. `*out` (when `out` is not NULL) is the promoted Contact.
+ * Promoting the primary contact changes nothing. */
+CUSTDB_API int custdb_contact_promote(custdb_buffer** out,
+                                      custdb_store* store,
+                                      uint64_t account_id,
+                                      uint64_t contact_id);
+
+/* Deletes a contact, conditional on the expected version in `options`
+ * like an update. When it was primary, the oldest remaining contact
+ * becomes primary. */
+CUSTDB_API int custdb_contact_delete(custdb_store* store,
+                                     uint64_t account_id, uint64_t contact_id,
+                                     const custdb_update_options* options);
+
+/* A cursor over a customer's Contact records in id order, which is the
+ * order they were added in; the primary one is where it falls, and says
+ * so in its `primary` flag. CUSTDB_ENOTFOUND when the customer is not in
+ * this account. */
+CUSTDB_API int custdb_contact_list(custdb_cursor** out, custdb_store* store,
+                                   uint64_t account_id, uint64_t customer_id,
+                                   const custdb_list_options* options);
+
 /* ---- Locations ---------------------------------------------------------
- * Where a customer is served, billed or written to.
+ * Where a customer is served, billed or written to. A location belongs to
+ * one customer. Required: kind (Service, Billing, Mailing or Other;
+ * Unspecified is refused), address_line1, city, state and zip. state is a
+ * USPS code: the 50 states, DC, AS, GU, MP, PR, VI, UM, FM, MH, PW and
+ * the military AA, AE, AP; any case is accepted and it is stored upper
+ * case. zip is 5 digits, ZIP+4 ("94107-1234"), or 9 digits, stored as
+ * ZIP+4. Optional: label, address_line2, and access_notes, parking_notes
+ * and service_notes, which may span lines. Text limits (bytes of UTF-8):
+ * label 100; address_line1, address_line2 200; city 100; each of the
+ * notes 4000.
+ *
+ * Each location also carries address_key, the address normalized for
+ * comparison (case, punctuation and spacing folded, street suffixes,
+ * directions and unit designators abbreviated alike, the 5-digit ZIP):
+ * two locations with the same key are taken to be one place.
+ *
+ * Location ids are unique in the store and name the location alone: an
+ * id of another account's location is CUSTDB_ENOTFOUND.
  */
+
+/* Adds a location, from a LocationDraft record, to a customer. `*out`
+ * (when `out` is not NULL) is the Location record.
+ *   CUSTDB_ENOTFOUND the customer is not in this account.
+ *   CUSTDB_EINVAL    a field breaks a rule; the message names it. */
+CUSTDB_API int custdb_location_add(custdb_buffer** out, custdb_store* store,
+                                   uint64_t account_id, uint64_t customer_id,
+                                   const uint8_t* draft, size_t draft_size);
+
+/* The Location record with this id. CUSTDB_ENOTFOUND when there is none
+ * in this account. */
+CUSTDB_API int custdb_location_get(custdb_buffer** out, custdb_store* store,
+                                   uint64_t account_id, uint64_t location_id);
+
+/* Applies a LocationPatch record: absent fields stay; a present string
+ * replaces the value (empty clears an optional one; a required one cannot
+ * be cleared). The expected version, when given in `options`, is the
+ * location's (CUSTDB_ECONFLICT otherwise). `*out` (when `out` is not
+ * NULL) is the updated record, its version one higher; a patch that
+ * changes nothing writes nothing and returns the record as it was. */
+CUSTDB_API int custdb_location_update(custdb_buffer** out,
+                                      custdb_store* store,
+                                      uint64_t account_id,
+                                      uint64_t location_id,
+                                      const uint8_t* patch, size_t patch_size,
+                                      const custdb_update_options* options);
+
+/* Deletes a location, conditional on the expected version in `options`
+ * like an update. */
+CUSTDB_API int custdb_location_delete(custdb_store* store,
+                                      uint64_t account_id,
+                                      uint64_t location_id,
+                                      const custdb_update_options* options);
+
+/* A cursor over a customer's Location records in id order, which is the
+ * order they were added in. CUSTDB_ENOTFOUND when the customer is not in
+ * this account. */
+CUSTDB_API int custdb_location_list(custdb_cursor** out, custdb_store* store,
+                                    uint64_t account_id, uint64_t customer_id,
+                                    const custdb_list_options* options);
 
 /* ---- Timeline ----------------------------------------------------------
  * Every SMS, email, call and AI session with a customer, newest first.

@@ -113,11 +113,33 @@ TEST_CASE("creating a company keeps its named primary contact") {
   d.primary_contact = std::make_unique<fb::PrimaryContactT>();
   d.primary_contact->first_name = "Dana";
   d.primary_contact->email = "dana@bayview.example";
+  d.primary_contact->last_name = " Wu ";
   auto* c = f.Create(1, PackRecord(d));
   CHECK(Str(c->display_name()) == "Bayview Plumbing");
-  REQUIRE(c->primary_contact() != nullptr);
-  CHECK(Str(c->primary_contact()->first_name()) == "Dana");
+  REQUIRE(c->primary_contact_id() != 0);
+  std::string bytes;
+  REQUIRE(f.store->db()
+              ->Get(rocksdb::ReadOptions(), f.store->family(Family::kRecords),
+                    keys::RecordKey(1, keys::RecordTag::kContact,
+                                    c->primary_contact_id()),
+                    &bytes)
+              .ok());
+  auto* contact = Root<fb::Contact>(bytes);
+  CHECK(contact->customer_id() == c->id());
+  CHECK(contact->primary());
+  CHECK(Str(contact->display_name()) == "Dana Wu");
+  CHECK(Str(contact->email()) == "dana@bayview.example");
+  CHECK(Str(contact->phone()).empty());
+  CHECK(contact->version() == 1);
   CHECK(f.Summary(1).companies == 1);
+  CHECK(f.CheckIssues() == 0);
+}
+
+TEST_CASE("a company that names no primary contact starts with none") {
+  Fixture f;
+  auto* c = f.Create(1, CompanyDraft("Acme", "415-555-0101"));
+  CHECK(c->primary_contact_id() == 0);
+  CHECK(f.CheckIssues() == 0);
 }
 
 TEST_CASE("creating a customer with a known phone returns the existing one") {

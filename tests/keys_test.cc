@@ -56,6 +56,26 @@ TEST_CASE("index keys decode to what was encoded") {
   }
 }
 
+TEST_CASE("child index keys decode and sort by customer, then child") {
+  std::string value("12 main st\0x", 12);
+  auto entry = ParseChildIndexKey(
+      ChildIndexKey(3, IndexTag::kAddress, value, 0xFF00000000000001ULL, 9));
+  REQUIRE(entry.has_value());
+  CHECK(entry->account_id == 3);
+  CHECK(entry->tag == IndexTag::kAddress);
+  CHECK(entry->value == value);
+  CHECK(entry->customer_id == 0xFF00000000000001ULL);
+  CHECK(entry->child_id == 9);
+  CHECK(ChildIndexKey(1, IndexTag::kContactPhone, "+1", 5, UINT64_MAX) <
+        ChildIndexKey(1, IndexTag::kContactPhone, "+1", 6, 0));
+  CHECK(ChildIndexKey(1, IndexTag::kContactPhone, "+1", UINT64_MAX, 1)
+            .rfind(IndexValuePrefix(1, IndexTag::kContactPhone, "+1"), 0) == 0);
+  // A customer index key is not a child index key, nor the reverse.
+  CHECK_FALSE(ParseChildIndexKey(IndexKey(1, IndexTag::kPhone, "+1", 5)));
+  CHECK_FALSE(
+      ParseIndexKey(ChildIndexKey(1, IndexTag::kContactPhone, "+1", 5, 6)));
+}
+
 TEST_CASE("malformed keys are refused, not misread") {
   CHECK_FALSE(ParseIndexKey("").has_value());
   CHECK_FALSE(ParseIndexKey(std::string(9, 'x')).has_value());

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "engine/contacts/contacts.h"
 #include "engine/customers/customers.h"
 #include "engine/files/files.h"
 #include "engine/links/links.h"
+#include "engine/locations/locations.h"
 #include "engine/portal/portal.h"
 #include "engine/tags/tags.h"
 #include "engine/timeline/notes.h"
@@ -26,6 +28,8 @@ const RecordKind kRecordKinds[] = {
     {keys::RecordTag::kNote, "note", ExpectNote},
     {keys::RecordTag::kFile, "file", ExpectFile},
     {keys::RecordTag::kPortalLink, "portal link", ExpectPortalLink},
+    {keys::RecordTag::kContact, "contact", ExpectContact},
+    {keys::RecordTag::kLocation, "location", ExpectLocation},
 };
 
 struct IndexKind {
@@ -125,6 +129,7 @@ class Checker {
     CUSTDB_RETURN_IF_ERROR(ScanTimeline());
     CUSTDB_RETURN_IF_ERROR(CompareLastActivity());
     CUSTDB_RETURN_IF_ERROR(ScanSelfDescribingEntries());
+    ComparePrimaryContacts();
     CUSTDB_RETURN_IF_ERROR(CompareIndexes());
     CUSTDB_RETURN_IF_ERROR(CompareCounters());
     CUSTDB_RETURN_IF_ERROR(CompareFileChunks());
@@ -232,6 +237,41 @@ class Checker {
                    context_);
     }
     return it->status().ok() ? Status::Ok() : FromRocks(it->status(), "check");
+  }
+
+  void ComparePrimaryContacts() {
+    for (const auto& [customer, contacts] : context_.contacts_) {
+      auto [account_id, customer_id] = customer;
+      uint64_t named = contacts.named_primary;
+      std::string named_text = "primary contact " + std::to_string(named);
+      if (contacts.ids.empty()) {
+        if (named != 0) {
+          context_.Issue(
+              account_id, customer_id,
+              "the customer names " + named_text + " but has no contacts");
+        }
+        continue;
+      }
+      if (named == 0) {
+        context_.Issue(account_id, customer_id,
+                       "the customer has contacts but names no primary one");
+      } else if (contacts.ids.count(named) == 0) {
+        context_.Issue(account_id, customer_id,
+                       "the customer names " + named_text +
+                           ", which is not one of its contacts");
+      } else if (contacts.flagged_primary.count(named) == 0) {
+        context_.Issue(
+            account_id, customer_id,
+            "the customer's " + named_text + " is not flagged primary");
+      }
+      for (uint64_t id : contacts.flagged_primary) {
+        if (id == named) continue;
+        context_.Issue(account_id, customer_id,
+                       "contact " + std::to_string(id) +
+                           " is flagged primary but the customer names " +
+                           (named == 0 ? "none" : named_text));
+      }
+    }
   }
 
   Status CompareIndexes() {

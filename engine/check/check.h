@@ -55,6 +55,22 @@ class CheckContext {
     customers_.insert({account_id, customer_id});
   }
 
+  // The primary-contact rule: a customer with contacts names exactly one
+  // of them as primary (primary_contact_id), and that contact, alone among
+  // them, is flagged primary; a customer without contacts names none.
+  // Customers note the contact they name (0: none), contacts note
+  // themselves, and the checker compares the two after the records.
+  void NotePrimaryContactId(uint64_t account_id, uint64_t customer_id,
+                            uint64_t contact_id) {
+    contacts_[{account_id, customer_id}].named_primary = contact_id;
+  }
+  void NoteContact(uint64_t account_id, uint64_t customer_id,
+                   uint64_t contact_id, bool primary) {
+    auto& contacts = contacts_[{account_id, customer_id}];
+    contacts.ids.insert(contact_id);
+    if (primary) contacts.flagged_primary.insert(contact_id);
+  }
+
  private:
   friend class Checker;
 
@@ -66,6 +82,12 @@ class CheckContext {
   std::map<std::pair<uint64_t, uint64_t>, int64_t> newest_activity_;
   std::set<std::pair<uint64_t, uint64_t>> pending_files_;
   std::set<std::pair<uint64_t, uint64_t>> customers_;
+  struct CustomerContacts {
+    uint64_t named_primary = 0;
+    std::set<uint64_t> ids;
+    std::set<uint64_t> flagged_primary;
+  };
+  std::map<std::pair<uint64_t, uint64_t>, CustomerContacts> contacts_;
   fb::CheckReportT report_;
 };
 

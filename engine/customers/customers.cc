@@ -2,9 +2,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
+#include <utility>
 
+#include "engine/contacts/contact_record.h"
+#include "engine/customers/children.h"
 #include "engine/customers/validate.h"
 #include "engine/normalize/email.h"
 #include "engine/normalize/name.h"
@@ -37,21 +43,7 @@ Status WriteDerived(Store* store, rocksdb::Transaction* txn,
   std::vector<std::string> new_keys = IndexKeysOf(after);
   std::vector<std::string> new_counters = CounterKeysOf(after);
 
-  auto* indexes = store->family(Family::kIndexes);
-  for (const auto& k : old_keys) {
-    if (std::find(new_keys.begin(), new_keys.end(), k) != new_keys.end()) {
-      continue;
-    }
-    auto s = txn->Delete(indexes, k);
-    if (!s.ok()) return FromRocks(s, "removing an index entry");
-  }
-  for (const auto& k : new_keys) {
-    if (std::find(old_keys.begin(), old_keys.end(), k) != old_keys.end()) {
-      continue;
-    }
-    auto s = txn->Put(indexes, k, rocksdb::Slice());
-    if (!s.ok()) return FromRocks(s, "writing an index entry");
-  }
+  CUSTDB_RETURN_IF_ERROR(ReplaceIndexEntries(store, txn, old_keys, new_keys));
 
   std::map<std::string, int64_t> deltas;
   for (const auto& key : old_counters) deltas[key] -= 1;
@@ -119,6 +111,119 @@ Result<std::vector<uint64_t>> ScanIndex(Store* store, rocksdb::Transaction* txn,
   return ids;
 }
 
+// The contact a new customer starts with: an individual's own name,
+// phone and email, or the primary contact a company's draft names. Its id
+// and the fields of the store are set by the caller.
+Result<std::optional<fb::ContactT>> FirstContact(
+    const fb::CustomerT& customer, const fb::CustomerDraft& draft) {
+  auto named = NormalizePrimaryContact(draft);
+  if (!named.ok()) return named.status();
+  fb::ContactT contact;
+  if (customer.kind == fb::CustomerKind::Individual) {
+    contact.first_name = customer.first_name;
+    contact.last_name = customer.last_name;
+    contact.phone = customer.phone;
+    contact.email = customer.email;
+  } else if (named->has_value()) {
+    contact.first_name = (*named)->first_name;
+    contact.last_name = (*named)->last_name;
+    contact.email = (*named)->email;
+  } else {
+    return std::optional<fb::ContactT>();
+  }
+  CUSTDB_RETURN_IF_ERROR(NormalizeContact(&contact));
+  return std::optional<fb::ContactT>(std::move(contact));
+}
+
+// An individual is its own primary contact: when an update changes its
+// first or last name, phone or email, the primary contact's field follows
+// if it still held the old value. A field the contact has been given a
+// value of its own for (or a contact promoted in place of the one the
+// customer started with) is left alone.
+Status MirrorOntoPrimaryContact(Store* store, rocksdb::Transaction* txn,
+                                const fb::CustomerT& before,
+                                const fb::CustomerT& after) {
+  if (after.kind != fb::CustomerKind::Individual ||
+      after.primary_contact_id == 0) {
+    return Status::Ok();
+  }
+  if (before.first_name == after.first_name &&
+      before.last_name == after.last_name && before.phone == after.phone &&
+      before.email == after.email) {
+    return Status::Ok();
+  }
+  auto stored = ReadChild<fb::Contact>(store, txn, after.account_id,
+                                       keys::RecordTag::kContact,
+                                       after.primary_contact_id, "contact",
+                                       /*for_update=*/true);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return Status::Ok();
+  const fb::ContactT& was = (*stored)->record;
+  fb::ContactT now = was;
+  auto follow = [](const std::string& old_value, const std::string& new_value,
+                   std::string* field) {
+    if (*field == old_value) *field = new_value;
+  };
+  follow(before.first_name, after.first_name, &now.first_name);
+  follow(before.last_name, after.last_name, &now.last_name);
+  follow(before.phone, after.phone, &now.phone);
+  follow(before.email, after.email, &now.email);
+  CUSTDB_RETURN_IF_ERROR(NormalizeContact(&now));
+  if (now == was) return Status::Ok();
+  now.version = was.version + 1;
+  now.updated_at_ms = std::max(NowMs(), was.updated_at_ms);
+  return WriteContact(store, txn, &was, &now).status();
+}
+
+// The customers that contacts with this phone or email belong to, in
+// customer id order, above `after_id`: at most `limit` customers, each
+// with the ids of its contacts that matched.
+using ContactHits = std::vector<std::pair<uint64_t, std::vector<uint64_t>>>;
+Result<ContactHits> ScanContactIndex(Store* store, uint64_t account_id,
+                                     IndexTag tag, std::string_view value,
+                                     uint64_t after_id, size_t limit) {
+  std::string prefix = keys::IndexValuePrefix(account_id, tag, value);
+  std::string end = keys::PrefixEnd(prefix);
+  rocksdb::Slice upper(end);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(
+      store->db()->NewIterator(ro, store->family(Family::kIndexes)));
+  ContactHits hits;
+  it->Seek(keys::ChildIndexKey(account_id, tag, value, after_id + 1, 0));
+  for (; it->Valid(); it->Next()) {
+    auto entry = keys::ParseChildIndexKey(it->key().ToStringView());
+    if (!entry) return Status::Corruption("a contact index key is damaged");
+    if (hits.empty() || hits.back().first != entry->customer_id) {
+      if (hits.size() == limit) break;
+      hits.push_back({entry->customer_id, {}});
+    }
+    hits.back().second.push_back(entry->child_id);
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading an index");
+  return hits;
+}
+
+// Whether one of these contacts of the customer still has the value.
+Result<bool> ContactStillMatches(Store* store, uint64_t account_id,
+                                 uint64_t customer_id, Lookup by,
+                                 std::string_view key,
+                                 const std::vector<uint64_t>& contact_ids) {
+  for (uint64_t contact_id : contact_ids) {
+    auto contact = ReadChild<fb::Contact>(store, nullptr, account_id,
+                                          keys::RecordTag::kContact, contact_id,
+                                          "contact", false);
+    if (!contact.ok()) return contact.status();
+    if (!contact->has_value()) continue;
+    const fb::ContactT& c = (*contact)->record;
+    std::string now = by == Lookup::kPhone ? c.phone : EmailKey(c.email);
+    if (c.customer_id == customer_id && now == key) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<std::string> IndexKeysOf(const fb::CustomerT& c) {
@@ -168,16 +273,26 @@ Result<CreateResult> Customers::Create(uint64_t account_id,
   }
   fb::CustomerT customer = CustomerFromDraft(draft);
   CUSTDB_RETURN_IF_ERROR(NormalizeCustomer(&customer));
+  auto contact = FirstContact(customer, draft);
+  if (!contact.ok()) return contact.status();
   auto id = store_->AllocateId();
   if (!id.ok()) return id.status();
+  if (contact->has_value()) {
+    auto contact_id = store_->AllocateId();
+    if (!contact_id.ok()) return contact_id.status();
+    (*contact)->id = *contact_id;
+  }
 
   return InTransaction<CreateResult>(
       store_, [&](rocksdb::Transaction* txn) -> Result<CreateResult> {
         // Locks: a create takes its phone, then the customer-number
-        // counter; an update takes its record, then its phones in sorted
-        // order. No transaction waits for a record or the counter while
-        // holding a phone another waits on in the other order, so the two
-        // cannot deadlock (and RocksDB's detector backs this up).
+        // counter, then only fresh keys (its record, its first contact);
+        // an update takes its record, then its phones in sorted order,
+        // then an individual's primary contact. No transaction waits for
+        // a record or the counter while holding a phone another waits on
+        // in the other order, and a customer's contacts are locked only
+        // by holders of the customer's own lock, so none of them can
+        // deadlock (and RocksDB's detector backs this up).
         std::string lock_value;
         auto s = txn->GetForUpdate(
             rocksdb::ReadOptions(), store_->family(Family::kIndexes),
@@ -221,6 +336,19 @@ Result<CreateResult> Customers::Create(uint64_t account_id,
         customer.updated_at_ms = customer.created_at_ms;
         customer.last_activity_at_ms = customer.created_at_ms;
         customer.version = 1;
+        if (contact->has_value()) {
+          // The first contact commits with its customer.
+          fb::ContactT first = **contact;
+          first.account_id = account_id;
+          first.customer_id = customer.id;
+          first.created_at_ms = customer.created_at_ms;
+          first.updated_at_ms = customer.created_at_ms;
+          first.version = 1;
+          first.primary = true;
+          auto written = WriteContact(store_, txn, nullptr, &first);
+          if (!written.ok()) return written.status();
+          customer.primary_contact_id = first.id;
+        }
         std::string record = PackRecord(customer);
         s = txn->Put(store_->family(Family::kRecords),
                      keys::CustomerKey(account_id, customer.id), record);
@@ -299,9 +427,11 @@ Result<std::string> Customers::Modify(uint64_t account_id, uint64_t customer_id,
                         keys::PhoneLockKey(account_id, phone)));
           }
         }
-        auto record = WriteInTransaction(txn, *before, std::move(after),
-                                         /*bump_version=*/true);
+        auto record =
+            WriteInTransaction(txn, *before, after, /*bump_version=*/true);
         if (!record.ok()) return record.status();
+        CUSTDB_RETURN_IF_ERROR(
+            MirrorOntoPrimaryContact(store_, txn, *before, after));
         auto s = txn->Commit();
         if (!s.ok()) return FromRocks(s, "update");
         return std::move(*record);
@@ -328,32 +458,71 @@ Result<Page> Customers::Find(uint64_t account_id, Lookup by,
     }
     after_id = keys::GetBigEndian64(after.data());
   }
-  IndexTag tag = by == Lookup::kPhone ? IndexTag::kPhone : IndexTag::kEmail;
-  auto ids =
-      ScanIndex(store_, nullptr, account_id, tag, key, after_id, limit + 1);
-  if (!ids.ok()) return ids.status();
+  // Two sorted sources of customer ids, the customer's own index and the
+  // index of its contacts, merged: the first limit + 1 distinct ids of
+  // the union are among the first limit + 1 of each.
+  bool phone = by == Lookup::kPhone;
+  auto own = ScanIndex(store_, nullptr, account_id,
+                       phone ? IndexTag::kPhone : IndexTag::kEmail, key,
+                       after_id, limit + 1);
+  if (!own.ok()) return own.status();
+  auto contacts = ScanContactIndex(
+      store_, account_id,
+      phone ? IndexTag::kContactPhone : IndexTag::kContactEmail, key, after_id,
+      limit + 1);
+  if (!contacts.ok()) return contacts.status();
+  struct Candidate {
+    uint64_t id;
+    bool own = false;
+    const std::vector<uint64_t>* contact_ids = nullptr;
+  };
+  std::vector<Candidate> candidates;
+  size_t i = 0, j = 0;
+  while (candidates.size() < limit + 1 &&
+         (i < own->size() || j < contacts->size())) {
+    uint64_t a = i < own->size() ? (*own)[i] : UINT64_MAX;
+    uint64_t b = j < contacts->size() ? (*contacts)[j].first : UINT64_MAX;
+    Candidate c{std::min(a, b)};
+    if (a == c.id) {
+      c.own = true;
+      ++i;
+    }
+    if (b == c.id) {
+      c.contact_ids = &(*contacts)[j].second;
+      ++j;
+    }
+    candidates.push_back(c);
+  }
+
   Page page;
-  page.done = ids->size() <= limit;
-  if (!page.done) ids->pop_back();
-  for (uint64_t id : *ids) {
-    auto record = Get(account_id, id);
-    // The index and the record are read one after the other, not from
+  page.done = candidates.size() <= limit;
+  if (!page.done) candidates.pop_back();
+  for (const auto& candidate : candidates) {
+    auto record = Get(account_id, candidate.id);
+    // The indexes and the records are read one after the other, not from
     // one snapshot: a record deleted or changed in between no longer
     // matches and is skipped.
     if (record.status().IsNotFound()) continue;
     if (!record.ok()) return record.status();
     auto* c = flatbuffers::GetRoot<fb::Customer>(record->data());
-    std::string now = by == Lookup::kPhone ? FlatString(c->phone())
-                                           : EmailKey(FlatString(c->email()));
-    if (now != key) continue;
+    bool matches =
+        candidate.own && (phone ? FlatString(c->phone())
+                                : EmailKey(FlatString(c->email()))) == key;
+    if (!matches && candidate.contact_ids != nullptr) {
+      auto still = ContactStillMatches(store_, account_id, candidate.id, by,
+                                       key, *candidate.contact_ids);
+      if (!still.ok()) return still.status();
+      matches = *still;
+    }
+    if (!matches) continue;
     std::string position;
-    keys::PutBigEndian64(&position, id);
+    keys::PutBigEndian64(&position, candidate.id);
     page.items.push_back({std::move(position), std::move(*record)});
   }
   page.last_position = after;
-  if (!ids->empty()) {
+  if (!candidates.empty()) {
     page.last_position.clear();
-    keys::PutBigEndian64(&page.last_position, ids->back());
+    keys::PutBigEndian64(&page.last_position, candidates.back().id);
   }
   return page;
 }
@@ -439,6 +608,7 @@ void ExpectCustomer(const keys::RecordKeyParts& key, std::string_view value,
     return;
   }
   context.NoteCustomer(c.account_id, c.id);
+  context.NotePrimaryContactId(c.account_id, c.id, c.primary_contact_id);
   for (auto& k : IndexKeysOf(c)) context.ExpectIndex(std::move(k));
   for (auto& k : CounterKeysOf(c)) context.ExpectCount(std::move(k));
   context.ExpectSequenceAtLeast(

@@ -38,7 +38,13 @@ class Customers {
   // Creates a customer from a draft. When the phone already belongs to a
   // customer of the account (and `allow_duplicate_phone` is off) that
   // customer is returned with `existed` set and nothing is written; the
-  // per-phone lock makes this hold for concurrent creators too.
+  // per-phone lock makes this hold for concurrent creators too. Only the
+  // customers' own phones count here, not their contacts'.
+  //
+  // In the same transaction the customer gets its first contact, which
+  // primary_contact_id names: an individual's is made of its own first
+  // and last name, phone and email; a company's is the draft's
+  // primary_contact, when it names one (else it starts with none).
   Result<CreateResult> Create(uint64_t account_id,
                               const fb::CustomerDraft& draft,
                               const CreateOptions& options);
@@ -49,6 +55,8 @@ class Customers {
 
   // Applies a patch. With `expected_version` other than 0 the update
   // happens only when the stored version equals it (kConflict otherwise).
+  // An individual's primary contact follows a change of the first name,
+  // last name, phone or email when it still held the old value.
   Result<std::string> Update(uint64_t account_id, uint64_t customer_id,
                              const fb::CustomerPatch& patch,
                              uint64_t expected_version);
@@ -61,8 +69,9 @@ class Customers {
   // becomes E.164, an email is lower-cased. Invalid values fail.
   static Result<std::string> LookupKey(Lookup by, std::string_view value);
 
-  // Customers whose index entry of kind `by` is `key` (from LookupKey), in
-  // id order; a position is the id, 8 bytes big-endian.
+  // Customers whose phone or email (by `by`) is `key` (from LookupKey),
+  // their own or one of their contacts', each once, in id order; a
+  // position is the customer id, 8 bytes big-endian.
   Result<Page> Find(uint64_t account_id, Lookup by, std::string_view key,
                     const std::string& after, size_t limit);
 

@@ -33,33 +33,6 @@ bool ValidSource(fb::CustomerSource s) {
   return s >= fb::CustomerSource::MIN && s <= fb::CustomerSource::MAX;
 }
 
-Status NormalizePrimaryContact(fb::CustomerT* c) {
-  if (c->primary_contact == nullptr) return Status::Ok();
-  if (c->kind != fb::CustomerKind::Company) {
-    return Status::InvalidArgument(
-        "primary_contact: only a company names a primary contact here; an "
-        "individual is its own");
-  }
-  auto& pc = *c->primary_contact;
-  CUSTDB_RETURN_IF_ERROR(CleanLine("primary_contact.first_name", &pc.first_name,
-                                   kMaxPersonNameBytes));
-  CUSTDB_RETURN_IF_ERROR(CleanLine("primary_contact.last_name", &pc.last_name,
-                                   kMaxPersonNameBytes));
-  if (!pc.email.empty()) {
-    auto email = ValidateEmail(pc.email, "primary_contact.email");
-    if (!email.ok()) return email.status();
-    pc.email = std::move(*email);
-  }
-  if (pc.first_name.empty() && pc.last_name.empty() && pc.email.empty()) {
-    c->primary_contact.reset();
-  } else if (pc.first_name.empty()) {
-    return Status::InvalidArgument(
-        "primary_contact.first_name: is required when a primary contact is "
-        "named");
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 fb::CustomerT CustomerFromDraft(const fb::CustomerDraft& draft) {
@@ -76,10 +49,41 @@ fb::CustomerT CustomerFromDraft(const fb::CustomerDraft& draft) {
   c.do_not_contact_reason = Str(draft.do_not_contact_reason());
   c.source = draft.source();
   c.internal_notes = Str(draft.internal_notes());
-  if (draft.primary_contact() != nullptr) {
-    c.primary_contact.reset(draft.primary_contact()->UnPack());
-  }
   return c;
+}
+
+Result<std::optional<fb::PrimaryContactT>> NormalizePrimaryContact(
+    const fb::CustomerDraft& draft) {
+  if (draft.primary_contact() == nullptr) {
+    return std::optional<fb::PrimaryContactT>();
+  }
+  if (draft.kind() != fb::CustomerKind::Company) {
+    return Status::InvalidArgument(
+        "primary_contact: only a company names a primary contact; an "
+        "individual is its own");
+  }
+  fb::PrimaryContactT pc;
+  draft.primary_contact()->UnPackTo(&pc);
+  CUSTDB_RETURN_IF_ERROR(CleanLine("primary_contact.first_name", &pc.first_name,
+                                   kMaxPersonNameBytes));
+  CUSTDB_RETURN_IF_ERROR(CleanLine("primary_contact.last_name", &pc.last_name,
+                                   kMaxPersonNameBytes));
+  if (!TrimSpace(pc.email).empty()) {
+    auto email = ValidateEmail(pc.email, "primary_contact.email");
+    if (!email.ok()) return email.status();
+    pc.email = std::move(*email);
+  } else {
+    pc.email.clear();
+  }
+  if (pc.first_name.empty() && pc.last_name.empty() && pc.email.empty()) {
+    return std::optional<fb::PrimaryContactT>();
+  }
+  if (pc.first_name.empty()) {
+    return Status::InvalidArgument(
+        "primary_contact.first_name: is required when a primary contact is "
+        "named");
+  }
+  return std::optional<fb::PrimaryContactT>(std::move(pc));
 }
 
 Status ApplyPatch(const fb::CustomerPatch& patch, fb::CustomerT* c) {
@@ -149,7 +153,6 @@ Status NormalizeCustomer(fb::CustomerT* c) {
     }
     c->display_name = c->company_name;
   }
-  CUSTDB_RETURN_IF_ERROR(NormalizePrimaryContact(c));
 
   if (TrimSpace(c->phone).empty()) {
     return Status::InvalidArgument("phone: is required");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 
 #include "custdb_generated.h"
 #include "engine/common/status.h"
@@ -15,8 +16,16 @@ inline constexpr size_t kMaxReasonBytes = 500;
 inline constexpr size_t kMaxInternalNotesBytes = 10000;
 inline constexpr size_t kMaxPhoneInputBytes = 64;
 
-// Copies a draft into a new record, unvalidated.
+// Copies a draft into a new record, unvalidated. The draft's primary
+// contact is not part of the record; see NormalizePrimaryContact.
 fb::CustomerT CustomerFromDraft(const fb::CustomerDraft& draft);
+
+// The primary contact a company's draft names, trimmed and checked
+// (first_name required when one is named; last_name optional; an email,
+// when given, valid), or nothing when the draft names none or only empty
+// fields. An individual may not name one: it is its own.
+Result<std::optional<fb::PrimaryContactT>> NormalizePrimaryContact(
+    const fb::CustomerDraft& draft);
 
 // Applies a patch to a copy of a stored record, unvalidated. Fails when
 // the patch tries to change the kind.

@@ -380,6 +380,30 @@ std::string PortalTokenKey(uint64_t account_id, std::string_view token_hash) {
       .Take();
 }
 
+std::string ChildIndexKey(uint64_t account_id, IndexTag tag,
+                          std::string_view value, uint64_t customer_id,
+                          uint64_t child_id) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(tag))
+      .AppendString(value)
+      .AppendU64(customer_id)
+      .AppendU64(child_id)
+      .Take();
+}
+
+std::optional<ChildIndexEntry> ParseChildIndexKey(std::string_view key) {
+  KeyReader r(key);
+  auto account = r.ReadU64();
+  auto tag = r.ReadU8();
+  if (!account || !tag) return std::nullopt;
+  auto value = r.ReadString();
+  auto customer = r.ReadU64();
+  auto child = r.ReadU64();
+  if (!value || !customer || !child || !r.AtEnd()) return std::nullopt;
+  return ChildIndexEntry{*account, static_cast<IndexTag>(*tag),
+                         std::move(*value), *customer, *child};
+}
+
 std::string AccountPrefix(uint64_t account_id) {
   return KeyBuilder(account_id).Take();
 }

@@ -245,6 +245,23 @@ std::string LinkTargetKey(uint64_t account_id, std::string_view kind,
 // A portal token's keyed hash -> the portal link's id (indexes family).
 std::string PortalTokenKey(uint64_t account_id, std::string_view token_hash);
 
+// An index entry that names a child of a customer (a contact's phone, a
+// location's address): account, tag, value, customer id, child id. The
+// entries of one value sort by customer, then child.
+std::string ChildIndexKey(uint64_t account_id, IndexTag tag,
+                          std::string_view value, uint64_t customer_id,
+                          uint64_t child_id);
+
+// A decoded child index entry.
+struct ChildIndexEntry {
+  uint64_t account_id;
+  IndexTag tag;
+  std::string value;
+  uint64_t customer_id;
+  uint64_t child_id;
+};
+std::optional<ChildIndexEntry> ParseChildIndexKey(std::string_view key);
+
 // The prefix of everything an account holds in any family.
 std::string AccountPrefix(uint64_t account_id);
 

@@ -1,5 +1,6 @@
 #include "engine/storage/transaction.h"
 
+#include <algorithm>
 #include <memory>
 
 namespace custdb {
@@ -34,6 +35,26 @@ Status AddToCounter(Store* store, rocksdb::Transaction* txn,
   auto s = txn->MergeUntracked(store->family(Family::kCounters), counter_key,
                                EncodeCounter(delta));
   return FromRocks(s, "updating a count");
+}
+
+Status ReplaceIndexEntries(Store* store, rocksdb::Transaction* txn,
+                           const std::vector<std::string>& old_keys,
+                           const std::vector<std::string>& new_keys) {
+  auto* indexes = store->family(Family::kIndexes);
+  auto has = [](const std::vector<std::string>& keys, const std::string& k) {
+    return std::find(keys.begin(), keys.end(), k) != keys.end();
+  };
+  for (const auto& k : old_keys) {
+    if (has(new_keys, k)) continue;
+    auto s = txn->Delete(indexes, k);
+    if (!s.ok()) return FromRocks(s, "removing an index entry");
+  }
+  for (const auto& k : new_keys) {
+    if (has(old_keys, k)) continue;
+    auto s = txn->Put(indexes, k, rocksdb::Slice());
+    if (!s.ok()) return FromRocks(s, "writing an index entry");
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<std::string>> ScanKeys(

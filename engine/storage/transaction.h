@@ -79,6 +79,12 @@ Status LockKey(Store* store, rocksdb::Transaction* txn, Family family,
 Status AddToCounter(Store* store, rocksdb::Transaction* txn,
                     const std::string& counter_key, int64_t delta);
 
+// Deletes the index entries only `old_keys` has and writes (with an empty
+// value) those only `new_keys` has, inside `txn`.
+Status ReplaceIndexEntries(Store* store, rocksdb::Transaction* txn,
+                           const std::vector<std::string>& old_keys,
+                           const std::vector<std::string>& new_keys);
+
 // Keys of the indexes family under `prefix`, in order, after `after`
 // (empty: from the start), at most `limit`. Reads through `txn` when it
 // is not null (its own writes included), else the latest committed state.

@@ -1,0 +1,118 @@
+// The C ABI of contacts.
+#include "engine/contacts/contacts.h"
+#include "capi/shim.h"
+#include "engine/schema/records.h"
+#include "engine/storage/keys.h"
+
+using namespace custdb::shim;  // NOLINT: the shim's own helpers
+
+namespace {
+
+// Contacts keeps no state of its own: one over the store's parts is made
+// for each call.
+custdb::Contacts ContactsOf(StoreState& state) {
+  return custdb::Contacts(state.store.get(), state.customers.get());
+}
+
+}  // namespace
+
+extern "C" {
+
+int custdb_contact_add(custdb_buffer** out, custdb_store* store,
+                       uint64_t account_id, uint64_t customer_id,
+                       const uint8_t* draft, size_t draft_size) {
+  return Guard([&] {
+    if (out != nullptr) *out = nullptr;
+    return WithStore(store, [&](StoreState& state) {
+      std::string storage;
+      auto root = custdb::VerifyRecord<custdb::fb::ContactDraft>(
+          draft, draft_size, "draft", &storage);
+      if (!root.ok()) return Fail(root.status());
+      return EmitResult(out,
+                        ContactsOf(state).Add(account_id, customer_id, **root));
+    });
+  });
+}
+
+int custdb_contact_get(custdb_buffer** out, custdb_store* store,
+                       uint64_t account_id, uint64_t contact_id) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: must not be NULL");
+    *out = nullptr;
+    return WithStore(store, [&](StoreState& state) {
+      return EmitResult(out, ContactsOf(state).Get(account_id, contact_id));
+    });
+  });
+}
+
+int custdb_contact_update(custdb_buffer** out, custdb_store* store,
+                          uint64_t account_id, uint64_t contact_id,
+                          const uint8_t* patch, size_t patch_size,
+                          const custdb_update_options* options) {
+  return Guard([&] {
+    if (out != nullptr) *out = nullptr;
+    uint64_t expected = 0;
+    if (!ExpectedVersion(options, &expected)) return UnknownOptionsVersion();
+    return WithStore(store, [&](StoreState& state) {
+      std::string storage;
+      auto root = custdb::VerifyRecord<custdb::fb::ContactPatch>(
+          patch, patch_size, "patch", &storage);
+      if (!root.ok()) return Fail(root.status());
+      return EmitResult(out, ContactsOf(state).Update(account_id, contact_id,
+                                                      **root, expected));
+    });
+  });
+}
+
+int custdb_contact_promote(custdb_buffer** out, custdb_store* store,
+                           uint64_t account_id, uint64_t contact_id) {
+  return Guard([&] {
+    if (out != nullptr) *out = nullptr;
+    return WithStore(store, [&](StoreState& state) {
+      return EmitResult(out, ContactsOf(state).Promote(account_id, contact_id));
+    });
+  });
+}
+
+int custdb_contact_delete(custdb_store* store, uint64_t account_id,
+                          uint64_t contact_id,
+                          const custdb_update_options* options) {
+  return Guard([&] {
+    uint64_t expected = 0;
+    if (!ExpectedVersion(options, &expected)) return UnknownOptionsVersion();
+    return WithStore(store, [&](StoreState& state) {
+      auto s = ContactsOf(state).Delete(account_id, contact_id, expected);
+      return s.ok() ? CUSTDB_OK : Fail(s);
+    });
+  });
+}
+
+int custdb_contact_list(custdb_cursor** out, custdb_store* store,
+                        uint64_t account_id, uint64_t customer_id,
+                        const custdb_list_options* options) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: must not be NULL");
+    *out = nullptr;
+    if (!OptionsVersionOk(options, CUSTDB_LIST_OPTIONS_VERSION)) {
+      return UnknownOptionsVersion();
+    }
+    return WithStore(store, [&](StoreState& state) {
+      // An unknown customer fails here, when the list is opened, rather
+      // than at the first custdb_cursor_next.
+      auto customer = state.customers->Get(account_id, customer_id);
+      if (!customer.ok()) return Fail(customer.status());
+      std::string query;
+      custdb::keys::PutBigEndian64(&query, customer_id);
+      custdb::Store* engine = state.store.get();
+      custdb::Customers* customers = state.customers.get();
+      return OpenCursor(out, store, kListContacts, account_id, query, options,
+                        [engine, customers, account_id, customer_id](
+                            const std::string& after, size_t limit) {
+                          return custdb::Contacts(engine, customers)
+                              .List(account_id, customer_id, after, limit);
+                        });
+    });
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,126 @@
+#include "engine/contacts/contact_record.h"
+
+#include "engine/normalize/email.h"
+#include "engine/normalize/name.h"
+#include "engine/normalize/phone.h"
+#include "engine/normalize/text.h"
+#include "engine/schema/records.h"
+#include "engine/storage/keys.h"
+#include "engine/storage/transaction.h"
+
+namespace custdb {
+namespace {
+
+using keys::IndexTag;
+using keys::RecordTag;
+
+std::string Str(const flatbuffers::String* s) {
+  return s == nullptr ? std::string() : s->str();
+}
+
+Status CleanLine(std::string_view field, std::string* value, size_t max) {
+  CUSTDB_RETURN_IF_ERROR(CheckTextField(field, *value, max));
+  *value = std::string(TrimSpace(*value));
+  return Status::Ok();
+}
+
+}  // namespace
+
+fb::ContactT ContactFromDraft(const fb::ContactDraft& draft) {
+  fb::ContactT c;
+  c.first_name = Str(draft.first_name());
+  c.last_name = Str(draft.last_name());
+  c.phone = Str(draft.phone());
+  c.email = Str(draft.email());
+  c.preferred_channel = draft.preferred_channel();
+  c.primary = draft.primary();
+  return c;
+}
+
+void ApplyContactPatch(const fb::ContactPatch& patch, fb::ContactT* c) {
+  auto set = [](const flatbuffers::String* from, std::string* to) {
+    if (from != nullptr) *to = from->str();
+  };
+  set(patch.first_name(), &c->first_name);
+  set(patch.last_name(), &c->last_name);
+  set(patch.phone(), &c->phone);
+  set(patch.email(), &c->email);
+  if (patch.preferred_channel().has_value()) {
+    c->preferred_channel = *patch.preferred_channel();
+  }
+}
+
+Status NormalizeContact(fb::ContactT* c) {
+  CUSTDB_RETURN_IF_ERROR(
+      CleanLine("first_name", &c->first_name, kMaxContactNameBytes));
+  CUSTDB_RETURN_IF_ERROR(
+      CleanLine("last_name", &c->last_name, kMaxContactNameBytes));
+  if (c->first_name.empty()) {
+    return Status::InvalidArgument("first_name: is required for a contact");
+  }
+  c->display_name = IndividualDisplayName(c->first_name, c->last_name);
+
+  if (!TrimSpace(c->phone).empty()) {
+    auto phone = NormalizePhone(c->phone, "phone");
+    if (!phone.ok()) return phone.status();
+    c->phone = std::move(*phone);
+    c->phone_display = FormatPhone(c->phone);
+  } else {
+    c->phone.clear();
+    c->phone_display.clear();
+  }
+
+  if (!TrimSpace(c->email).empty()) {
+    auto email = ValidateEmail(c->email, "email");
+    if (!email.ok()) return email.status();
+    c->email = std::move(*email);
+  } else {
+    c->email.clear();
+  }
+
+  if (c->preferred_channel < fb::PreferredChannel::MIN ||
+      c->preferred_channel > fb::PreferredChannel::MAX) {
+    return Status::InvalidArgument(
+        "preferred_channel: must be Unspecified, Sms, Email or Phone");
+  }
+  return Status::Ok();
+}
+
+std::vector<std::string> IndexKeysOf(const fb::ContactT& c) {
+  std::vector<std::string> out;
+  out.push_back(
+      keys::ChildKey(c.account_id, c.customer_id, RecordTag::kContact, c.id));
+  if (!c.phone.empty()) {
+    out.push_back(keys::ChildIndexKey(c.account_id, IndexTag::kContactPhone,
+                                      c.phone, c.customer_id, c.id));
+  }
+  if (!c.email.empty()) {
+    out.push_back(keys::ChildIndexKey(c.account_id, IndexTag::kContactEmail,
+                                      EmailKey(c.email), c.customer_id, c.id));
+  }
+  return out;
+}
+
+Result<std::string> WriteContact(Store* store, rocksdb::Transaction* txn,
+                                 const fb::ContactT* before,
+                                 const fb::ContactT* after) {
+  const fb::ContactT& any = after != nullptr ? *after : *before;
+  std::string key =
+      keys::RecordKey(any.account_id, RecordTag::kContact, any.id);
+  std::string record;
+  rocksdb::Status s;
+  if (after != nullptr) {
+    record = PackRecord(*after);
+    s = txn->Put(store->family(Family::kRecords), key, record);
+  } else {
+    s = txn->Delete(store->family(Family::kRecords), key);
+  }
+  if (!s.ok()) return FromRocks(s, "writing a contact");
+  CUSTDB_RETURN_IF_ERROR(ReplaceIndexEntries(
+      store, txn,
+      before != nullptr ? IndexKeysOf(*before) : std::vector<std::string>(),
+      after != nullptr ? IndexKeysOf(*after) : std::vector<std::string>()));
+  return record;
+}
+
+}  // namespace custdb
