@@ -13,6 +13,7 @@
 #include <random>
 #include <set>
 
+#include "engine/contacts/contacts.h"
 #include "engine/customers/customers.h"
 #include "engine/links/links.h"
 #include "engine/portal/portal.h"
@@ -42,9 +43,11 @@ struct ModelCustomer {
   int64_t last_activity = 0;                // 0: still the creation time
   std::map<std::string, uint64_t> entries;  // external ref -> entry id
   std::set<uint64_t> notes;
-  std::set<std::string> links;             // "kind/external id"
-  std::map<uint64_t, std::string> portal;  // link id -> token
-  size_t portal_records = 0;               // revoked links keep their records
+  std::set<std::string> links;               // "kind/external id"
+  std::map<uint64_t, std::string> portal;    // link id -> token
+  size_t portal_records = 0;                 // revoked links keep their records
+  std::map<uint64_t, std::string> contacts;  // contact id -> its phone
+  uint64_t primary = 0;
 };
 
 struct ModelTag {
@@ -69,7 +72,7 @@ class ModelRun {
 
   void Step() {
     uint64_t account = 1 + Pick(2);
-    switch (Pick(17)) {
+    switch (Pick(19)) {
       case 0:
       case 1:
       case 2:
@@ -115,6 +118,12 @@ class ModelRun {
       case 16:
         IssueOrRevokePortalLink(account);
         break;
+      case 17:
+        AddContact(account);
+        break;
+      case 18:
+        PromoteOrDeleteContact(account);
+        break;
     }
   }
 
@@ -147,6 +156,8 @@ class ModelRun {
       }
       VerifyFeeds(m.account, id, m);
       VerifyLinks(m.account, id, m);
+      CHECK(c->primary_contact_id() == m.primary);
+      VerifyContacts(m.account, id, m);
     }
     for (const auto& [tag_id, tag] : tags_model_) {
       uint64_t carriers = 0;
@@ -164,11 +175,10 @@ class ModelRun {
     REQUIRE(report.ok());
     auto* r = Root<fb::CheckReport>(*report);
     CHECK((r->issues() == nullptr || r->issues()->size() == 0));
-    // Every individual has the primary contact it was created with.
     size_t children = 0;
     for (const auto& [id, m] : model_) {
       children += m.notes.size() + m.entries.size() + m.portal_records;
-      if (m.kind == fb::CustomerKind::Individual) ++children;
+      children += m.contacts.size();
     }
     CHECK(r->records_checked() ==
           model_.size() + tags_model_.size() + children);
@@ -263,6 +273,14 @@ class ModelRun {
     m.number = ++numbers_[account];
     CHECK(c->number() == m.number);
     CHECK(model_.count(c->id()) == 0);
+    // An individual starts with a primary contact made from itself.
+    if (m.kind == fb::CustomerKind::Individual) {
+      m.primary = c->primary_contact_id();
+      CHECK(m.primary != 0);
+      m.contacts[m.primary] = m.phone;
+    } else {
+      CHECK(c->primary_contact_id() == 0);
+    }
     model_[c->id()] = m;
   }
 
@@ -321,6 +339,12 @@ class ModelRun {
     REQUIRE_MESSAGE(r.ok(), r.status().message());
     // A patch that changes nothing writes nothing.
     if (!SameFields(next, m)) next.version = m.version + 1;
+    // An individual's primary contact follows its phone while it still
+    // had the old one.
+    if (m.kind == fb::CustomerKind::Individual && m.primary != 0 &&
+        next.contacts[m.primary] == m.phone) {
+      next.contacts[m.primary] = next.phone;
+    }
     m = next;
   }
 
@@ -523,6 +547,68 @@ class ModelRun {
     ++m.portal_records;
   }
 
+  void AddContact(uint64_t account) {
+    auto id = PickCustomer(account);
+    if (!id) return;
+    ModelCustomer& m = model_[*id];
+    fb::ContactDraftT d;
+    d.first_name = Name();
+    if (Pick(3) == 0) d.phone = Typed(Phone(static_cast<int>(Pick(kPhones))));
+    d.primary = Pick(3) == 0;
+    std::string bytes = PackRecord(d);
+    auto r = contacts_.Add(account, *id, *Root<fb::ContactDraft>(bytes));
+    REQUIRE_MESSAGE(r.ok(), r.status().message());
+    auto* contact = Root<fb::Contact>(*r);
+    m.contacts[contact->id()] = Str(contact->phone());
+    // The first contact is primary whatever it says.
+    if (d.primary || m.primary == 0) {
+      m.primary = contact->id();
+      ++m.version;
+    }
+  }
+
+  void PromoteOrDeleteContact(uint64_t account) {
+    auto id = PickCustomer(account);
+    if (!id) return;
+    ModelCustomer& m = model_[*id];
+    if (m.contacts.empty()) return;
+    auto it = m.contacts.begin();
+    std::advance(it, static_cast<long>(Pick(m.contacts.size())));
+    uint64_t contact = it->first;
+    if (Pick(2) == 0) {
+      REQUIRE(contacts_.Promote(account, contact).ok());
+      if (contact != m.primary) {
+        m.primary = contact;
+        ++m.version;
+      }
+      return;
+    }
+    REQUIRE(contacts_.Delete(account, contact, 0).ok());
+    m.contacts.erase(contact);
+    if (contact == m.primary) {
+      // The oldest remaining contact takes over, if there is one.
+      m.primary = m.contacts.empty() ? 0 : m.contacts.begin()->first;
+      ++m.version;
+    }
+  }
+
+  void VerifyContacts(uint64_t account, uint64_t id, const ModelCustomer& m) {
+    std::map<uint64_t, std::string> got;
+    std::string after;
+    for (;;) {
+      auto page = contacts_.List(account, id, after, 3);
+      REQUIRE(page.ok());
+      for (auto& item : page->items) {
+        auto* contact = Root<fb::Contact>(item.record);
+        got[contact->id()] = Str(contact->phone());
+        CHECK(contact->primary() == (contact->id() == m.primary));
+      }
+      after = page->last_position;
+      if (page->done) break;
+    }
+    CHECK(got == m.contacts);
+  }
+
   // The customer's links, and what its portal tokens resolve to.
   void VerifyLinks(uint64_t account, uint64_t id, const ModelCustomer& m) {
     std::set<std::string> got;
@@ -612,7 +698,13 @@ class ModelRun {
   void VerifyPhone(uint64_t account, const std::string& phone) {
     std::vector<uint64_t> want;
     for (const auto& [id, m] : model_) {
-      if (m.account == account && m.phone == phone) want.push_back(id);
+      bool contact_has = false;
+      for (const auto& [contact, contact_phone] : m.contacts) {
+        contact_has = contact_has || contact_phone == phone;
+      }
+      if (m.account == account && (m.phone == phone || contact_has)) {
+        want.push_back(id);
+      }
     }
     std::vector<uint64_t> got;
     std::string after;
@@ -637,6 +729,7 @@ class ModelRun {
   Timeline timeline_{store_.get(), &customers_};
   Notes notes_{store_.get(), &customers_};
   Links links_{store_.get(), &customers_};
+  Contacts contacts_{store_.get(), &customers_};
   Portal portal_{store_.get(), &customers_};
   std::map<uint64_t, ModelTag> tags_model_;
   std::map<uint64_t, ModelCustomer> model_;
