@@ -10,74 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capi_util.h"
 #include "custdb.h"
 
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond)                                                          \
-  do {                                                                       \
-    checks++;                                                                \
-    if (!(cond)) {                                                           \
-      failures++;                                                            \
-      fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n", __FILE__, \
-              __LINE__, #cond, custdb_last_error());                         \
-    }                                                                        \
-  } while (0)
-
-#define CHECK_RC(expected, call) CHECK((call) == (expected))
-
-static char scratch[4096];
-
-static const char* path_of(const char* name) {
-  static char path[8192];
-  snprintf(path, sizeof path, "%s/%s", scratch, name);
-  return path;
-}
-
-static void remove_tree(const char* path) {
-  char command[9000];
-  snprintf(command, sizeof command, "rm -rf '%s'", path);
-  if (system(command) != 0) fprintf(stderr, "cannot remove %s\n", path);
-}
-
 /* A record made from JSON; aborts the test on failure. */
-static custdb_buffer* from_json(const char* type_name, const char* json) {
-  custdb_buffer* out = NULL;
-  int rc = custdb_record_from_json(&out, type_name, json, strlen(json));
-  if (rc != CUSTDB_OK) {
-    fprintf(stderr, "from_json(%s): %s\n", type_name, custdb_last_error());
-    exit(1);
-  }
-  return out;
-}
 
 /* The JSON text of a record, which the caller frees. */
-static char* to_json(const char* type_name, const custdb_buffer* record) {
-  custdb_buffer* out = NULL;
-  char* text;
-  if (custdb_record_to_json(&out, type_name, custdb_buffer_data(record),
-                            custdb_buffer_size(record)) != CUSTDB_OK) {
-    fprintf(stderr, "to_json(%s): %s\n", type_name, custdb_last_error());
-    exit(1);
-  }
-  text = malloc(custdb_buffer_size(out) + 1);
-  memcpy(text, custdb_buffer_data(out), custdb_buffer_size(out) + 1);
-  custdb_buffer_free(out);
-  return text;
-}
 
 /* The unsigned number after "field": in a JSON text, or -1. */
-static long long json_number(const char* json, const char* field) {
-  char pattern[128];
-  const char* at;
-  snprintf(pattern, sizeof pattern, "\"%s\":", field);
-  at = strstr(json, pattern);
-  if (at == NULL) return -1;
-  at += strlen(pattern);
-  while (*at == ' ') at++;
-  return strtoll(at, NULL, 10);
-}
 
 /* Whether `text` occurs in a record's JSON. */
 static int record_has(const char* type_name, const custdb_buffer* record,
@@ -86,14 +26,6 @@ static int record_has(const char* type_name, const custdb_buffer* record,
   int found = strstr(json, text) != NULL;
   free(json);
   return found;
-}
-
-static long long record_number(const char* type_name,
-                               const custdb_buffer* record, const char* field) {
-  char* json = to_json(type_name, record);
-  long long n = json_number(json, field);
-  free(json);
-  return n;
 }
 
 static uint64_t create_customer(custdb_store* store, uint64_t account,

@@ -14,36 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "capi_util.h"
 #include "custdb.h"
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond)                                                          \
-  do {                                                                       \
-    checks++;                                                                \
-    if (!(cond)) {                                                           \
-      failures++;                                                            \
-      fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n", __FILE__, \
-              __LINE__, #cond, custdb_last_error());                         \
-    }                                                                        \
-  } while (0)
-
-#define CHECK_RC(expected, call) CHECK((call) == (expected))
-
-static char scratch[4096];
-
-static const char* path_of(const char* name) {
-  static char path[8192];
-  snprintf(path, sizeof path, "%s/%s", scratch, name);
-  return path;
-}
-
-static void remove_tree(const char* path) {
-  char command[9000];
-  snprintf(command, sizeof command, "rm -rf '%s'", path);
-  if (system(command) != 0) fprintf(stderr, "cannot remove %s\n", path);
-}
 
 static int starts_with(const char* text, const char* prefix) {
   return strncmp(text, prefix, strlen(prefix)) == 0;
@@ -60,30 +32,6 @@ static void sleep_ms(long ms) {
   ts.tv_sec = ms / 1000;
   ts.tv_nsec = (ms % 1000) * 1000000L;
   nanosleep(&ts, NULL);
-}
-
-static custdb_buffer* from_json(const char* type_name, const char* json) {
-  custdb_buffer* out = NULL;
-  if (custdb_record_from_json(&out, type_name, json, strlen(json)) !=
-      CUSTDB_OK) {
-    fprintf(stderr, "from_json(%s): %s\n", type_name, custdb_last_error());
-    exit(1);
-  }
-  return out;
-}
-
-static char* to_json(const char* type_name, const custdb_buffer* record) {
-  custdb_buffer* out = NULL;
-  char* text;
-  if (custdb_record_to_json(&out, type_name, custdb_buffer_data(record),
-                            custdb_buffer_size(record)) != CUSTDB_OK) {
-    fprintf(stderr, "to_json(%s): %s\n", type_name, custdb_last_error());
-    exit(1);
-  }
-  text = malloc(custdb_buffer_size(out) + 1);
-  memcpy(text, custdb_buffer_data(out), custdb_buffer_size(out) + 1);
-  custdb_buffer_free(out);
-  return text;
 }
 
 /* The number after "field": in a record's JSON, or -1. */
@@ -127,8 +75,8 @@ static void string_of(const char* type_name, const custdb_buffer* record,
   free(json);
 }
 
-static int json_has(const char* type_name, const custdb_buffer* record,
-                    const char* text) {
+static int record_has_text(const char* type_name, const custdb_buffer* record,
+                           const char* text) {
   char* json = to_json(type_name, record);
   int found = strstr(json, text) != NULL;
   free(json);
@@ -160,7 +108,7 @@ static size_t check_issues(custdb_store* store) {
   custdb_buffer* report = NULL;
   size_t issues = 999;
   if (custdb_store_check(&report, store) == CUSTDB_OK) {
-    issues = json_has("CheckReport", report, "\"message\"") ? 1 : 0;
+    issues = record_has_text("CheckReport", report, "\"message\"") ? 1 : 0;
   }
   custdb_buffer_free(report);
   return issues;
@@ -395,7 +343,7 @@ static void test_files(custdb_store* store) {
   CHECK(number_of("FileInfo", info, "size") == kSize);
   CHECK(number_of("FileInfo", info, "chunk_count") == 5);
   CHECK(number_of("FileInfo", info, "customer_id") == (long long)customer);
-  CHECK(json_has("FileInfo", info, "Contract"));
+  CHECK(record_has_text("FileInfo", info, "Contract"));
   custdb_buffer_free(info);
 
   read = read_contents(store, 1, file_id, back, sizeof back, &rc);
@@ -582,7 +530,7 @@ static void test_links(custdb_store* store) {
   uint8_t junk[16] = {0};
 
   CHECK_RC(CUSTDB_OK, add_link(store, 5, a, "Job", "J-100", &link));
-  CHECK(json_has("Link", link, "\"job\""));
+  CHECK(record_has_text("Link", link, "\"job\""));
   CHECK(number_of("Link", link, "customer_id") == (long long)a);
   CHECK_RC(CUSTDB_OK, add_link(store, 5, a, "job", "J-100", &again));
   CHECK(custdb_buffer_size(again) == custdb_buffer_size(link));

@@ -10,67 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capi_util.h"
 #include "custdb.h"
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond)                                                          \
-  do {                                                                       \
-    checks++;                                                                \
-    if (!(cond)) {                                                           \
-      failures++;                                                            \
-      fprintf(stderr, "%s:%d: CHECK(%s) failed; last error: %s\n", __FILE__, \
-              __LINE__, #cond, custdb_last_error());                         \
-    }                                                                        \
-  } while (0)
-
-#define CHECK_RC(expected, call) CHECK((call) == (expected))
 
 /* The first error message starts with this field name and a colon. */
 #define CHECK_FIELD(field) \
   CHECK(strncmp(custdb_last_error(), field ":", strlen(field ":")) == 0)
 
-static char scratch[4096];
-
 /* A fixed time in 2024, before any customer's creation. */
 #define BASE 1717200000000LL
 #define DAY 86400000LL
-
-static void remove_tree(const char* path) {
-  char command[9000];
-  snprintf(command, sizeof command, "rm -rf '%s'", path);
-  if (system(command) != 0) fprintf(stderr, "cannot remove %s\n", path);
-}
-
-static custdb_buffer* from_json(const char* type_name, const char* json) {
-  custdb_buffer* out = NULL;
-  if (custdb_record_from_json(&out, type_name, json, strlen(json)) !=
-      CUSTDB_OK) {
-    fprintf(stderr, "from_json(%s): %s\n", type_name, custdb_last_error());
-    exit(1);
-  }
-  return out;
-}
-
-/* The number after "field": in the JSON text of a record, or -1. */
-static long long record_number(const char* type_name,
-                               const custdb_buffer* record, const char* field) {
-  custdb_buffer* json = NULL;
-  char pattern[128];
-  const char* at;
-  long long n = -1;
-  if (custdb_record_to_json(&json, type_name, custdb_buffer_data(record),
-                            custdb_buffer_size(record)) != CUSTDB_OK) {
-    fprintf(stderr, "to_json(%s): %s\n", type_name, custdb_last_error());
-    exit(1);
-  }
-  snprintf(pattern, sizeof pattern, "\"%s\":", field);
-  at = strstr((const char*)custdb_buffer_data(json), pattern);
-  if (at != NULL) n = strtoll(at + strlen(pattern), NULL, 10);
-  custdb_buffer_free(json);
-  return n;
-}
 
 static uint64_t create_customer(custdb_store* store, uint64_t account,
                                 const char* phone) {
