@@ -23,14 +23,12 @@ int custdb_contact_add(custdb_buffer** out, custdb_store* store,
                        const uint8_t* draft, size_t draft_size) {
   return Guard([&] {
     if (out != nullptr) *out = nullptr;
-    return WithStore(store, [&](StoreState& state) {
-      std::string storage;
-      auto root = custdb::VerifyRecord<custdb::fb::ContactDraft>(
-          draft, draft_size, "draft", &storage);
-      if (!root.ok()) return Fail(root.status());
-      return EmitResult(out,
-                        ContactsOf(state).Add(account_id, customer_id, **root));
-    });
+    return WithInput<custdb::fb::ContactDraft>(
+        store, draft, draft_size, "draft",
+        [&](StoreState& state, const custdb::fb::ContactDraft& input) {
+          return EmitResult(
+              out, ContactsOf(state).Add(account_id, customer_id, input));
+        });
   });
 }
 
@@ -53,14 +51,12 @@ int custdb_contact_update(custdb_buffer** out, custdb_store* store,
     if (out != nullptr) *out = nullptr;
     uint64_t expected = 0;
     if (!ExpectedVersion(options, &expected)) return UnknownOptionsVersion();
-    return WithStore(store, [&](StoreState& state) {
-      std::string storage;
-      auto root = custdb::VerifyRecord<custdb::fb::ContactPatch>(
-          patch, patch_size, "patch", &storage);
-      if (!root.ok()) return Fail(root.status());
-      return EmitResult(out, ContactsOf(state).Update(account_id, contact_id,
-                                                      **root, expected));
-    });
+    return WithInput<custdb::fb::ContactPatch>(
+        store, patch, patch_size, "patch",
+        [&](StoreState& state, const custdb::fb::ContactPatch& input) {
+          return EmitResult(out, ContactsOf(state).Update(
+                                     account_id, contact_id, input, expected));
+        });
   });
 }
 
@@ -81,8 +77,7 @@ int custdb_contact_delete(custdb_store* store, uint64_t account_id,
     uint64_t expected = 0;
     if (!ExpectedVersion(options, &expected)) return UnknownOptionsVersion();
     return WithStore(store, [&](StoreState& state) {
-      auto s = ContactsOf(state).Delete(account_id, contact_id, expected);
-      return s.ok() ? CUSTDB_OK : Fail(s);
+      return Done(ContactsOf(state).Delete(account_id, contact_id, expected));
     });
   });
 }

@@ -68,16 +68,14 @@ int custdb_customer_create(custdb_buffer** out, int* out_existed,
     custdb::CreateOptions create;
     create.allow_duplicate_phone =
         options != nullptr && options->allow_duplicate_phone != 0;
-    return WithStore(store, [&](StoreState& state) {
-      std::string storage;
-      auto root = custdb::VerifyRecord<custdb::fb::CustomerDraft>(
-          draft, draft_size, "draft", &storage);
-      if (!root.ok()) return Fail(root.status());
-      auto result = state.customers->Create(account_id, **root, create);
-      if (!result.ok()) return Fail(result.status());
-      if (out_existed != nullptr) *out_existed = result->existed ? 1 : 0;
-      return Emit(out, std::move(result->record));
-    });
+    return WithInput<custdb::fb::CustomerDraft>(
+        store, draft, draft_size, "draft",
+        [&](StoreState& state, const custdb::fb::CustomerDraft& input) {
+          auto result = state.customers->Create(account_id, input, create);
+          if (!result.ok()) return Fail(result.status());
+          if (out_existed != nullptr) *out_existed = result->existed ? 1 : 0;
+          return Emit(out, std::move(result->record));
+        });
   });
 }
 
@@ -100,14 +98,12 @@ int custdb_customer_update(custdb_buffer** out, custdb_store* store,
     if (out != nullptr) *out = nullptr;
     uint64_t expected = 0;
     if (!ExpectedVersion(options, &expected)) return UnknownOptionsVersion();
-    return WithStore(store, [&](StoreState& state) {
-      std::string storage;
-      auto root = custdb::VerifyRecord<custdb::fb::CustomerPatch>(
-          patch, patch_size, "patch", &storage);
-      if (!root.ok()) return Fail(root.status());
-      return EmitResult(out, state.customers->Update(account_id, customer_id,
-                                                     **root, expected));
-    });
+    return WithInput<custdb::fb::CustomerPatch>(
+        store, patch, patch_size, "patch",
+        [&](StoreState& state, const custdb::fb::CustomerPatch& input) {
+          return EmitResult(out, state.customers->Update(
+                                     account_id, customer_id, input, expected));
+        });
   });
 }
 

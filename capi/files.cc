@@ -49,17 +49,15 @@ int custdb_file_begin(custdb_file_writer** out, custdb_store* store,
       return UnknownOptionsVersion();
     }
     uint64_t max_bytes = options == nullptr ? 0 : options->max_bytes;
-    return WithStore(store, [&](StoreState& state) {
-      std::string storage;
-      auto root = custdb::VerifyRecord<custdb::fb::FileDraft>(
-          draft, draft_size, "draft", &storage);
-      if (!root.ok()) return Fail(root.status());
-      auto writer =
-          state.files->Begin(account_id, customer_id, **root, max_bytes);
-      if (!writer.ok()) return Fail(writer.status());
-      *out = new custdb_file_writer{store->state, std::move(*writer)};
-      return CUSTDB_OK;
-    });
+    return WithInput<custdb::fb::FileDraft>(
+        store, draft, draft_size, "draft",
+        [&](StoreState& state, const custdb::fb::FileDraft& input) {
+          auto writer =
+              state.files->Begin(account_id, customer_id, input, max_bytes);
+          if (!writer.ok()) return Fail(writer.status());
+          *out = new custdb_file_writer{store->state, std::move(*writer)};
+          return CUSTDB_OK;
+        });
   });
 }
 
@@ -70,9 +68,8 @@ int custdb_file_write(custdb_file_writer* writer, const uint8_t* data,
       return Invalid("data: must not be NULL when size is not 0");
     }
     return WithWriter(writer, [&](custdb::FileWriter& w) {
-      custdb::Status s =
-          w.Write(std::string_view(reinterpret_cast<const char*>(data), size));
-      return s.ok() ? CUSTDB_OK : Fail(s);
+      return Done(
+          w.Write(std::string_view(reinterpret_cast<const char*>(data), size)));
     });
   });
 }
@@ -163,8 +160,7 @@ int custdb_file_delete(custdb_store* store, uint64_t account_id,
                        uint64_t file_id) {
   return Guard([&] {
     return WithStore(store, [&](StoreState& state) {
-      custdb::Status s = state.files->Delete(account_id, file_id);
-      return s.ok() ? CUSTDB_OK : Fail(s);
+      return Done(state.files->Delete(account_id, file_id));
     });
   });
 }

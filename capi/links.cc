@@ -12,13 +12,12 @@ int custdb_link_add(custdb_buffer** out, custdb_store* store,
                     const uint8_t* draft, size_t draft_size) {
   return Guard([&] {
     if (out != nullptr) *out = nullptr;
-    return WithStore(store, [&](StoreState& state) {
-      std::string storage;
-      auto root = custdb::VerifyRecord<custdb::fb::LinkDraft>(
-          draft, draft_size, "draft", &storage);
-      if (!root.ok()) return Fail(root.status());
-      return EmitResult(out, state.links->Add(account_id, customer_id, **root));
-    });
+    return WithInput<custdb::fb::LinkDraft>(
+        store, draft, draft_size, "draft",
+        [&](StoreState& state, const custdb::fb::LinkDraft& input) {
+          return EmitResult(out,
+                            state.links->Add(account_id, customer_id, input));
+        });
   });
 }
 
@@ -54,9 +53,8 @@ int custdb_link_remove(custdb_store* store, uint64_t account_id,
     if (kind == nullptr) return Invalid("kind: must not be NULL");
     if (external_id == nullptr) return Invalid("external_id: must not be NULL");
     return WithStore(store, [&](StoreState& state) {
-      custdb::Status s =
-          state.links->Remove(account_id, customer_id, kind, external_id);
-      return s.ok() ? CUSTDB_OK : Fail(s);
+      return Done(
+          state.links->Remove(account_id, customer_id, kind, external_id));
     });
   });
 }

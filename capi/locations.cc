@@ -23,14 +23,12 @@ int custdb_location_add(custdb_buffer** out, custdb_store* store,
                         const uint8_t* draft, size_t draft_size) {
   return Guard([&] {
     if (out != nullptr) *out = nullptr;
-    return WithStore(store, [&](StoreState& state) {
-      std::string storage;
-      auto root = custdb::VerifyRecord<custdb::fb::LocationDraft>(
-          draft, draft_size, "draft", &storage);
-      if (!root.ok()) return Fail(root.status());
-      return EmitResult(
-          out, LocationsOf(state).Add(account_id, customer_id, **root));
-    });
+    return WithInput<custdb::fb::LocationDraft>(
+        store, draft, draft_size, "draft",
+        [&](StoreState& state, const custdb::fb::LocationDraft& input) {
+          return EmitResult(
+              out, LocationsOf(state).Add(account_id, customer_id, input));
+        });
   });
 }
 
@@ -53,14 +51,12 @@ int custdb_location_update(custdb_buffer** out, custdb_store* store,
     if (out != nullptr) *out = nullptr;
     uint64_t expected = 0;
     if (!ExpectedVersion(options, &expected)) return UnknownOptionsVersion();
-    return WithStore(store, [&](StoreState& state) {
-      std::string storage;
-      auto root = custdb::VerifyRecord<custdb::fb::LocationPatch>(
-          patch, patch_size, "patch", &storage);
-      if (!root.ok()) return Fail(root.status());
-      return EmitResult(out, LocationsOf(state).Update(account_id, location_id,
-                                                       **root, expected));
-    });
+    return WithInput<custdb::fb::LocationPatch>(
+        store, patch, patch_size, "patch",
+        [&](StoreState& state, const custdb::fb::LocationPatch& input) {
+          return EmitResult(out, LocationsOf(state).Update(
+                                     account_id, location_id, input, expected));
+        });
   });
 }
 
@@ -71,8 +67,7 @@ int custdb_location_delete(custdb_store* store, uint64_t account_id,
     uint64_t expected = 0;
     if (!ExpectedVersion(options, &expected)) return UnknownOptionsVersion();
     return WithStore(store, [&](StoreState& state) {
-      auto s = LocationsOf(state).Delete(account_id, location_id, expected);
-      return s.ok() ? CUSTDB_OK : Fail(s);
+      return Done(LocationsOf(state).Delete(account_id, location_id, expected));
     });
   });
 }

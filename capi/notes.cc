@@ -12,13 +12,12 @@ int custdb_note_add(custdb_buffer** out, custdb_store* store,
                     const uint8_t* draft, size_t draft_size) {
   return Guard([&] {
     if (out != nullptr) *out = nullptr;
-    return WithStore(store, [&](StoreState& state) {
-      std::string storage;
-      auto root = custdb::VerifyRecord<custdb::fb::NoteDraft>(
-          draft, draft_size, "draft", &storage);
-      if (!root.ok()) return Fail(root.status());
-      return EmitResult(out, state.notes->Add(account_id, customer_id, **root));
-    });
+    return WithInput<custdb::fb::NoteDraft>(
+        store, draft, draft_size, "draft",
+        [&](StoreState& state, const custdb::fb::NoteDraft& input) {
+          return EmitResult(out,
+                            state.notes->Add(account_id, customer_id, input));
+        });
   });
 }
 
@@ -41,14 +40,12 @@ int custdb_note_update(custdb_buffer** out, custdb_store* store,
     if (out != nullptr) *out = nullptr;
     uint64_t expected = 0;
     if (!ExpectedVersion(options, &expected)) return UnknownOptionsVersion();
-    return WithStore(store, [&](StoreState& state) {
-      std::string storage;
-      auto root = custdb::VerifyRecord<custdb::fb::NotePatch>(
-          patch, patch_size, "patch", &storage);
-      if (!root.ok()) return Fail(root.status());
-      return EmitResult(
-          out, state.notes->Update(account_id, note_id, **root, expected));
-    });
+    return WithInput<custdb::fb::NotePatch>(
+        store, patch, patch_size, "patch",
+        [&](StoreState& state, const custdb::fb::NotePatch& input) {
+          return EmitResult(
+              out, state.notes->Update(account_id, note_id, input, expected));
+        });
   });
 }
 
@@ -58,8 +55,7 @@ int custdb_note_delete(custdb_store* store, uint64_t account_id,
     uint64_t expected = 0;
     if (!ExpectedVersion(options, &expected)) return UnknownOptionsVersion();
     return WithStore(store, [&](StoreState& state) {
-      custdb::Status s = state.notes->Delete(account_id, note_id, expected);
-      return s.ok() ? CUSTDB_OK : Fail(s);
+      return Done(state.notes->Delete(account_id, note_id, expected));
     });
   });
 }

@@ -14,14 +14,12 @@ int custdb_portal_link_issue(custdb_buffer** out, custdb_store* store,
     // Required: the answer is the only place the token is ever seen.
     if (out == nullptr) return Invalid("out: must not be NULL");
     *out = nullptr;
-    return WithStore(store, [&](StoreState& state) {
-      std::string storage;
-      auto root = custdb::VerifyRecord<custdb::fb::PortalLinkDraft>(
-          draft, draft_size, "draft", &storage);
-      if (!root.ok()) return Fail(root.status());
-      return EmitResult(out,
-                        state.portal->Issue(account_id, customer_id, **root));
-    });
+    return WithInput<custdb::fb::PortalLinkDraft>(
+        store, draft, draft_size, "draft",
+        [&](StoreState& state, const custdb::fb::PortalLinkDraft& input) {
+          return EmitResult(
+              out, state.portal->Issue(account_id, customer_id, input));
+        });
   });
 }
 
@@ -29,8 +27,7 @@ int custdb_portal_link_revoke(custdb_store* store, uint64_t account_id,
                               uint64_t link_id) {
   return Guard([&] {
     return WithStore(store, [&](StoreState& state) {
-      custdb::Status s = state.portal->Revoke(account_id, link_id);
-      return s.ok() ? CUSTDB_OK : Fail(s);
+      return Done(state.portal->Revoke(account_id, link_id));
     });
   });
 }

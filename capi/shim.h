@@ -14,6 +14,7 @@
 #include "engine/files/files.h"
 #include "engine/links/links.h"
 #include "engine/portal/portal.h"
+#include "engine/schema/records.h"
 #include "engine/storage/store.h"
 #include "engine/tags/tags.h"
 #include "engine/timeline/notes.h"
@@ -107,6 +108,24 @@ int WithStore(custdb_store* store, Body body) {
   std::shared_lock<std::shared_mutex> lock(store->state->mutex);
   if (!store->state->store) return Fail(Status::Closed("store: is closed"));
   return body(*store->state);
+}
+
+// Runs `body(state, input)` holding the store open, once `size` bytes at
+// `data` are verified as a T record; `what` names the argument ("draft").
+template <typename T, typename Body>
+int WithInput(custdb_store* store, const uint8_t* data, size_t size,
+              const char* what, Body body) {
+  return WithStore(store, [&](StoreState& state) {
+    std::string storage;
+    auto input = VerifyRecord<T>(data, size, what, &storage);
+    if (!input.ok()) return Fail(input.status());
+    return body(state, **input);
+  });
+}
+
+// The code of a Status: CUSTDB_OK, or the error recorded as Fail does.
+inline int Done(const Status& status) {
+  return status.ok() ? CUSTDB_OK : Fail(status);
 }
 
 // The kinds of list, as resume tokens record them. Never renumbered.

@@ -27,16 +27,14 @@ int custdb_tag_create(custdb_buffer** out, int* out_existed,
   return Guard([&] {
     if (out != nullptr) *out = nullptr;
     if (out_existed != nullptr) *out_existed = 0;
-    return WithStore(store, [&](StoreState& state) {
-      std::string storage;
-      auto root = custdb::VerifyRecord<custdb::fb::TagDraft>(draft, draft_size,
-                                                             "draft", &storage);
-      if (!root.ok()) return Fail(root.status());
-      auto result = state.tags->Create(account_id, **root);
-      if (!result.ok()) return Fail(result.status());
-      if (out_existed != nullptr) *out_existed = result->existed ? 1 : 0;
-      return Emit(out, std::move(result->record));
-    });
+    return WithInput<custdb::fb::TagDraft>(
+        store, draft, draft_size, "draft",
+        [&](StoreState& state, const custdb::fb::TagDraft& input) {
+          auto result = state.tags->Create(account_id, input);
+          if (!result.ok()) return Fail(result.status());
+          if (out_existed != nullptr) *out_existed = result->existed ? 1 : 0;
+          return Emit(out, std::move(result->record));
+        });
   });
 }
 
@@ -59,14 +57,12 @@ int custdb_tag_rename(custdb_buffer** out, custdb_store* store,
     if (out != nullptr) *out = nullptr;
     uint64_t expected = 0;
     if (!ExpectedVersion(options, &expected)) return UnknownOptionsVersion();
-    return WithStore(store, [&](StoreState& state) {
-      std::string storage;
-      auto root = custdb::VerifyRecord<custdb::fb::TagDraft>(draft, draft_size,
-                                                             "draft", &storage);
-      if (!root.ok()) return Fail(root.status());
-      return EmitResult(
-          out, state.tags->Rename(account_id, tag_id, **root, expected));
-    });
+    return WithInput<custdb::fb::TagDraft>(
+        store, draft, draft_size, "draft",
+        [&](StoreState& state, const custdb::fb::TagDraft& input) {
+          return EmitResult(
+              out, state.tags->Rename(account_id, tag_id, input, expected));
+        });
   });
 }
 
@@ -74,8 +70,7 @@ int custdb_tag_delete(custdb_store* store, uint64_t account_id,
                       uint64_t tag_id) {
   return Guard([&] {
     return WithStore(store, [&](StoreState& state) {
-      auto status = state.tags->Delete(account_id, tag_id);
-      return status.ok() ? CUSTDB_OK : Fail(status);
+      return Done(state.tags->Delete(account_id, tag_id));
     });
   });
 }

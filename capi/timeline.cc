@@ -14,16 +14,14 @@ int custdb_timeline_append(custdb_buffer** out, int* out_existed,
   return Guard([&] {
     if (out != nullptr) *out = nullptr;
     if (out_existed != nullptr) *out_existed = 0;
-    return WithStore(store, [&](StoreState& state) {
-      std::string storage;
-      auto root = custdb::VerifyRecord<custdb::fb::TimelineEntryDraft>(
-          draft, draft_size, "draft", &storage);
-      if (!root.ok()) return Fail(root.status());
-      auto result = state.timeline->Append(account_id, customer_id, **root);
-      if (!result.ok()) return Fail(result.status());
-      if (out_existed != nullptr) *out_existed = result->existed ? 1 : 0;
-      return Emit(out, std::move(result->record));
-    });
+    return WithInput<custdb::fb::TimelineEntryDraft>(
+        store, draft, draft_size, "draft",
+        [&](StoreState& state, const custdb::fb::TimelineEntryDraft& input) {
+          auto result = state.timeline->Append(account_id, customer_id, input);
+          if (!result.ok()) return Fail(result.status());
+          if (out_existed != nullptr) *out_existed = result->existed ? 1 : 0;
+          return Emit(out, std::move(result->record));
+        });
   });
 }
 
