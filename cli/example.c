@@ -15,8 +15,8 @@
 
 static int report(const char* what, int rc) {
   if (rc != CUSTDB_OK) {
-    fprintf(stderr, "custdb-example: %s: %s (%s)\n", what,
-            custdb_last_error(), custdb_error_name(rc));
+    fprintf(stderr, "custdb-example: %s: %s (%s)\n", what, custdb_last_error(),
+            custdb_error_name(rc));
   }
   return rc;
 }
@@ -24,9 +24,9 @@ static int report(const char* what, int rc) {
 /* Prints a record as JSON and frees it. */
 static void print_record(const char* type_name, custdb_buffer* record) {
   custdb_buffer* json = NULL;
-  if (report("to json", custdb_record_to_json(
-                            &json, type_name, custdb_buffer_data(record),
-                            custdb_buffer_size(record))) == CUSTDB_OK) {
+  if (report("to json",
+             custdb_record_to_json(&json, type_name, custdb_buffer_data(record),
+                                   custdb_buffer_size(record))) == CUSTDB_OK) {
     printf("%s\n", (const char*)custdb_buffer_data(json));
   }
   custdb_buffer_free(json);
@@ -42,7 +42,8 @@ static uint64_t customer_id(custdb_buffer* record) {
   unsigned long long id = 0;
   if (custdb_record_to_json(&json, "Customer", custdb_buffer_data(record),
                             custdb_buffer_size(record)) == CUSTDB_OK) {
-    const char* field = strstr((const char*)custdb_buffer_data(json), "\"id\":");
+    const char* field =
+        strstr((const char*)custdb_buffer_data(json), "\"id\":");
     if (field != NULL) id = strtoull(field + 5, NULL, 10);
   }
   custdb_buffer_free(json);
