@@ -1,12 +1,13 @@
-// What the records that belong to a customer (contacts, locations, and the
-// kinds to come) share: decoding and locking them with their parent, and
-// listing them in pages.
+// What contacts and locations share: decoding and locking them with their
+// parent, and listing them in pages. (Notes, files and portal links keep
+// the same key layout with code of their own.)
 //
 // A child lives under keys::RecordKey(account, tag, id), with a child
 // entry keys::ChildKey(account, customer, tag, id) in the indexes family
-// that lists it under its customer in id order. Writes to a child lock
-// its customer's record first, then the child's, so every writer of one
-// customer's children takes the same locks in the same order.
+// that lists it under its customer in id order. Writes through these
+// helpers lock the customer's record first, then the child's, so every
+// such writer of one customer's children takes the same locks in the same
+// order.
 #pragma once
 
 #include <cstdint>

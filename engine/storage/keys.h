@@ -38,7 +38,7 @@ enum class IndexTag : uint8_t {
   kTagName = 'g',       // folded tag name -> tag id
   kTagMember = 'm',     // tag id, customer -> (empty)
   kTimelineRef = 'r',   // customer, host reference -> timeline key
-  kLink = 'l',          // customer, kind, external id -> (empty)
+  kLink = 'l',          // customer, kind, external id -> Link record
   kLinkTarget = 'x',    // kind, external id -> customer id
   kPortalToken = 'z',   // keyed token hash -> portal link id
   kPendingFile = 'f',   // file id -> customer id, while its chunks are written

@@ -41,9 +41,9 @@ struct StoreOptions {
 
 // The column families, by access pattern.
 enum class Family {
-  kMeta = 0,  // "default": format version, id reservation
+  kMeta = 0,  // "default": format version, id reservation, secret
   kRecords,   // FlatBuffers records
-  kIndexes,   // exact secondary indexes (phone, email, name)
+  kIndexes,   // every index entry, lock key and pending-file marker
   kTrigrams,  // fuzzy-name postings
   kTimeline,  // communication timeline, newest first
   kCounters,  // summary counters, updated by a merge operator

@@ -62,7 +62,7 @@ inline Status CheckIds(uint64_t account_id, uint64_t id,
   return Status::Ok();
 }
 
-// Reads a value of the records family inside a transaction, locking it
+// Reads a value of `family` inside a transaction, locking it
 // when `for_update`. An empty optional when there is none.
 Result<std::optional<std::string>> ReadInTransaction(Store* store,
                                                      rocksdb::Transaction* txn,
@@ -85,7 +85,7 @@ Status ReplaceIndexEntries(Store* store, rocksdb::Transaction* txn,
                            const std::vector<std::string>& old_keys,
                            const std::vector<std::string>& new_keys);
 
-// Keys of the indexes family under `prefix`, in order, after `after`
+// Keys of `family` under `prefix`, in order, after `after`
 // (empty: from the start), at most `limit`. Reads through `txn` when it
 // is not null (its own writes included), else the latest committed state.
 Result<std::vector<std::string>> ScanKeys(

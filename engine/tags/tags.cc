@@ -34,12 +34,12 @@ std::string EncodeId(uint64_t id) {
 
 }  // namespace
 
-Result<fb::TagT> Tags::LockTag(rocksdb::Transaction* txn, uint64_t account_id,
-                               uint64_t tag_id) {
+Result<fb::TagT> Tags::ReadTag(rocksdb::Transaction* txn, uint64_t account_id,
+                               uint64_t tag_id, bool for_update) {
   CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, tag_id, "tag_id"));
   auto stored = ReadInTransaction(
       store_, txn, Family::kRecords,
-      keys::RecordKey(account_id, keys::RecordTag::kTag, tag_id), true);
+      keys::RecordKey(account_id, keys::RecordTag::kTag, tag_id), for_update);
   if (!stored.ok()) return stored.status();
   if (!stored->has_value()) return Status::NotFound(TagNotFound(tag_id));
   std::string storage;
@@ -93,9 +93,15 @@ Result<TagCreateResult> Tags::Create(uint64_t account_id,
           if ((*existing)->size() != 8) {
             return Status::Corruption("tag: the name index is damaged");
           }
-          auto tag = Get(account_id, keys::GetBigEndian64((*existing)->data()));
+          // Read in this transaction, without the tag's lock: the name
+          // key is held, and a rename holds the tag before the name.
+          auto tag = ReadTag(txn, account_id,
+                             keys::GetBigEndian64((*existing)->data()),
+                             /*for_update=*/false);
           if (!tag.ok()) return tag.status();
-          return TagCreateResult{std::move(*tag), true};
+          auto record = WithCount(std::move(*tag));
+          if (!record.ok()) return record.status();
+          return TagCreateResult{std::move(*record), true};
         }
         fb::TagT tag;
         tag.id = *id;
@@ -119,8 +125,10 @@ Result<TagCreateResult> Tags::Create(uint64_t account_id,
 
 Result<std::string> Tags::Get(uint64_t account_id, uint64_t tag_id) {
   CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, tag_id, "tag_id"));
+  // A read takes no lock: a lock here, under a caller's other locks, could
+  // close a cycle that RocksDB's deadlock detector does not see.
   auto txn = store_->BeginTransaction();
-  auto tag = LockTag(txn.get(), account_id, tag_id);
+  auto tag = ReadTag(txn.get(), account_id, tag_id, /*for_update=*/false);
   txn->Rollback().PermitUncheckedError();
   if (!tag.ok()) return tag.status();
   return WithCount(std::move(*tag));
@@ -133,7 +141,7 @@ Result<std::string> Tags::Rename(uint64_t account_id, uint64_t tag_id,
   CUSTDB_RETURN_IF_ERROR(CleanName(draft, &name, &folded));
   auto renamed = InTransaction<fb::TagT>(
       store_, [&](rocksdb::Transaction* txn) -> Result<fb::TagT> {
-        auto tag = LockTag(txn, account_id, tag_id);
+        auto tag = ReadTag(txn, account_id, tag_id, /*for_update=*/true);
         if (!tag.ok()) return tag.status();
         if (expected_version != 0 && tag->version != expected_version) {
           return Status::Conflict(
@@ -184,7 +192,7 @@ Status Tags::Delete(uint64_t account_id, uint64_t tag_id) {
   // hundreds of thousands of customers wants batches behind a tombstone.
   auto done = InTransaction<bool>(
       store_, [&](rocksdb::Transaction* txn) -> Result<bool> {
-        auto tag = LockTag(txn, account_id, tag_id);
+        auto tag = ReadTag(txn, account_id, tag_id, /*for_update=*/true);
         if (!tag.ok()) return tag.status();
         auto members =
             ScanKeys(store_, txn, Family::kIndexes,
@@ -258,7 +266,7 @@ Result<std::string> Tags::Assign(uint64_t account_id, uint64_t customer_id,
   CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, customer_id));
   return InTransaction<std::string>(
       store_, [&](rocksdb::Transaction* txn) -> Result<std::string> {
-        auto tag = LockTag(txn, account_id, tag_id);
+        auto tag = ReadTag(txn, account_id, tag_id, /*for_update=*/true);
         if (!tag.ok()) return tag.status();
         auto before = customers_->LockForChild(txn, account_id, customer_id);
         if (!before.ok()) return before.status();

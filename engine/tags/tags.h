@@ -5,8 +5,11 @@
 // each membership is also an index entry (tag, customer) and is counted
 // per tag, all in the transaction that changes the customer.
 //
-// Locks, everywhere: the tag record, then its name key(s), then the
-// customer record. Nothing that holds a customer's lock waits for a tag's.
+// Locks: renaming takes the tag record, then its name keys in key order;
+// tagging takes the tag, then the customer; deleting takes the tag, its
+// customers, then its name key; creating takes the name key alone and
+// only reads the tag it finds. Nothing that holds a customer's lock waits
+// for a tag's, and nothing waits for a tag while holding a name key.
 #pragma once
 
 #include <cstdint>
@@ -63,8 +66,9 @@ class Tags {
                              uint64_t tag_id, bool carry);
 
  private:
-  Result<fb::TagT> LockTag(rocksdb::Transaction* txn, uint64_t account_id,
-                           uint64_t tag_id);
+  // Reads a tag inside `txn`, taking its lock when `for_update`.
+  Result<fb::TagT> ReadTag(rocksdb::Transaction* txn, uint64_t account_id,
+                           uint64_t tag_id, bool for_update);
   Result<uint64_t> CountOf(uint64_t account_id, uint64_t tag_id);
   Result<std::string> WithCount(fb::TagT tag);
 
