@@ -2,7 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <deque>
+#include <set>
+#include <thread>
 
 #include "engine/storage/keys.h"
 #include "test_util.h"
@@ -207,6 +210,44 @@ TEST_CASE("the checker finds a damaged tag membership or count") {
                     keys::CounterKey(1, keys::CounterTag::kTagCount, t), two)
               .ok());
   CHECK(f.Issues() == 2);
+}
+
+}  // namespace
+}  // namespace custdb
+
+namespace custdb {
+namespace {
+
+TEST_CASE("hosts creating one tag name at once end with one tag") {
+  Fixture f;
+  uint64_t first = f.Tag(1, "Seasonal");
+  std::vector<std::thread> threads;
+  std::vector<uint64_t> ids(6);
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      fb::TagDraftT d;
+      d.name = t % 2 ? "WINTER" : "winter";
+      std::string draft = PackRecord(d);
+      fb::TagDraftT r;
+      r.name = "Seasonal " + std::to_string(t);
+      std::string rename = PackRecord(r);
+      for (int round = 0; round < 10; ++round) {
+        auto created = f.tags.Create(1, *Root<fb::TagDraft>(draft));
+        if (!created.ok()) ++failures;
+        if (created.ok()) ids[t] = Root<fb::Tag>(created->record)->id();
+        // Renames of another tag race with the creates.
+        if (!f.tags.Rename(1, first, *Root<fb::TagDraft>(rename), 0).ok()) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(failures == 0);
+  CHECK(std::set<uint64_t>(ids.begin(), ids.end()).size() == 1);
+  CHECK(f.Names(1).size() == 2);
+  CHECK(f.Issues() == 0);
 }
 
 }  // namespace
