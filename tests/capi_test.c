@@ -248,6 +248,71 @@ static void test_hostile_input(custdb_store* store) {
   CHECK(summary_count(store, 5, "total") == before);
 }
 
+/* Random bytes offered as a record to every call that takes one: each
+ * call answers with a code (never a crash), and the store stays
+ * consistent. */
+static void test_random_records(custdb_store* store) {
+  uint8_t junk[257];
+  uint32_t state = 12345;
+  custdb_buffer* out = NULL;
+  custdb_buffer* report = NULL;
+  custdb_file_writer* writer = NULL;
+  int existed = 0;
+  int round;
+  size_t i, size;
+  uint64_t customer = create(store, 6,
+                             "{\"kind\": \"Individual\", \"first_name\": "
+                             "\"Rae\", \"phone\": \"628-555-0177\"}",
+                             &existed, NULL);
+  char* text;
+
+  for (round = 0; round < 300; round++) {
+    int rc[14];
+    size = 1 + (size_t)(round % (int)sizeof junk);
+    for (i = 0; i < size; i++) {
+      state = state * 1103515245u + 12345u;
+      junk[i] = (uint8_t)(state >> 16);
+    }
+    /* Some rounds look like a FlatBuffer: a small root offset. */
+    if (round % 3 == 0 && size >= 8) {
+      junk[0] = 8;
+      junk[1] = junk[2] = junk[3] = 0;
+    }
+    rc[0] = custdb_customer_create(&out, &existed, store, 6, junk, size, NULL);
+    custdb_buffer_free(out);
+    rc[1] = custdb_customer_update(NULL, store, 6, customer, junk, size, NULL);
+    rc[2] = custdb_contact_add(NULL, store, 6, customer, junk, size);
+    rc[3] = custdb_location_add(NULL, store, 6, customer, junk, size);
+    rc[4] = custdb_timeline_append(NULL, NULL, store, 6, customer, junk, size);
+    rc[5] = custdb_note_add(NULL, store, 6, customer, junk, size);
+    rc[6] = custdb_tag_create(NULL, NULL, store, 6, junk, size);
+    rc[7] = custdb_link_add(NULL, store, 6, customer, junk, size);
+    rc[8] = custdb_portal_link_issue(NULL, store, 6, customer, junk, size);
+    rc[9] = custdb_file_begin(&writer, store, 6, customer, junk, size, NULL);
+    custdb_file_writer_free(writer);
+    writer = NULL;
+    rc[10] = custdb_record_to_json(&out, "Customer", junk, size);
+    custdb_buffer_free(out);
+    rc[11] = custdb_record_to_json(&out, "CustomerDraft", junk, size);
+    custdb_buffer_free(out);
+    rc[12] = custdb_record_to_json(&out, "TimelineEntry", junk, size);
+    custdb_buffer_free(out);
+    rc[13] = custdb_record_to_json(&out, "CheckReport", junk, size);
+    custdb_buffer_free(out);
+    out = NULL;
+    for (i = 0; i < sizeof rc / sizeof rc[0]; i++) {
+      /* A buffer that happens to verify is then judged by its fields. */
+      CHECK(rc[i] == CUSTDB_OK || rc[i] == CUSTDB_EINVAL ||
+            rc[i] == CUSTDB_ECONFLICT || rc[i] == CUSTDB_ENOTFOUND);
+    }
+  }
+  CHECK_RC(CUSTDB_OK, custdb_store_check(&report, store));
+  text = to_json("CheckReport", report);
+  CHECK(!json_has(text, "\"message\""));
+  free(text);
+  custdb_buffer_free(report);
+}
+
 static void test_customers(custdb_store* store) {
   custdb_create_options create_options = CUSTDB_CREATE_OPTIONS_INIT;
   custdb_update_options update_options = CUSTDB_UPDATE_OPTIONS_INIT;
@@ -548,6 +613,7 @@ int main(int argc, char** argv) {
   test_customers(store);
   test_cursors(store);
   test_hostile_input(store);
+  test_random_records(store);
   custdb_store_close(store);
   test_cursor_outlives_store();
   test_reopen();
