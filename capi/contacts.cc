@@ -6,16 +6,6 @@
 
 using namespace custdb::shim;  // NOLINT: the shim's own helpers
 
-namespace {
-
-// Contacts keeps no state of its own: one over the store's parts is made
-// for each call.
-custdb::Contacts ContactsOf(StoreState& state) {
-  return custdb::Contacts(state.store.get(), state.customers.get());
-}
-
-}  // namespace
-
 extern "C" {
 
 int custdb_contact_add(custdb_buffer** out, custdb_store* store,
@@ -27,7 +17,7 @@ int custdb_contact_add(custdb_buffer** out, custdb_store* store,
         store, draft, draft_size, "draft",
         [&](StoreState& state, const custdb::fb::ContactDraft& input) {
           return EmitResult(
-              out, ContactsOf(state).Add(account_id, customer_id, input));
+              out, state.contacts->Add(account_id, customer_id, input));
         });
   });
 }
@@ -38,7 +28,7 @@ int custdb_contact_get(custdb_buffer** out, custdb_store* store,
     if (out == nullptr) return Invalid("out: must not be NULL");
     *out = nullptr;
     return WithStore(store, [&](StoreState& state) {
-      return EmitResult(out, ContactsOf(state).Get(account_id, contact_id));
+      return EmitResult(out, state.contacts->Get(account_id, contact_id));
     });
   });
 }
@@ -54,8 +44,8 @@ int custdb_contact_update(custdb_buffer** out, custdb_store* store,
     return WithInput<custdb::fb::ContactPatch>(
         store, patch, patch_size, "patch",
         [&](StoreState& state, const custdb::fb::ContactPatch& input) {
-          return EmitResult(out, ContactsOf(state).Update(
-                                     account_id, contact_id, input, expected));
+          return EmitResult(out, state.contacts->Update(account_id, contact_id,
+                                                        input, expected));
         });
   });
 }
@@ -65,7 +55,7 @@ int custdb_contact_promote(custdb_buffer** out, custdb_store* store,
   return Guard([&] {
     if (out != nullptr) *out = nullptr;
     return WithStore(store, [&](StoreState& state) {
-      return EmitResult(out, ContactsOf(state).Promote(account_id, contact_id));
+      return EmitResult(out, state.contacts->Promote(account_id, contact_id));
     });
   });
 }
@@ -77,7 +67,7 @@ int custdb_contact_delete(custdb_store* store, uint64_t account_id,
     uint64_t expected = 0;
     if (!ExpectedVersion(options, &expected)) return UnknownOptionsVersion();
     return WithStore(store, [&](StoreState& state) {
-      return Done(ContactsOf(state).Delete(account_id, contact_id, expected));
+      return Done(state.contacts->Delete(account_id, contact_id, expected));
     });
   });
 }

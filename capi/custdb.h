@@ -187,9 +187,10 @@ CUSTDB_API void custdb_store_close(custdb_store* store);
 
 /* Rebuilds every derived entry of every account from the records (index
  * entries, summary and tag counts, timeline channel keys, file chunks,
- * the primary-contact rule) and compares them with what is stored. `*out` is a CheckReport
- * record: its `issues` list is empty for a consistent store. Reads the
- * whole store; meant for maintenance and tests. */
+ * the primary-contact rule) and compares them with what is stored.
+ * `*out` is a CheckReport record: its `issues` list is empty for a
+ * consistent store. Reads the whole store; meant for maintenance and
+ * tests. */
 CUSTDB_API int custdb_store_check(custdb_buffer** out, custdb_store* store);
 
 /* ---- Customers ---------------------------------------------------------

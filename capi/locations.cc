@@ -6,16 +6,6 @@
 
 using namespace custdb::shim;  // NOLINT: the shim's own helpers
 
-namespace {
-
-// Locations keeps no state of its own: one over the store's parts is made
-// for each call.
-custdb::Locations LocationsOf(StoreState& state) {
-  return custdb::Locations(state.store.get(), state.customers.get());
-}
-
-}  // namespace
-
 extern "C" {
 
 int custdb_location_add(custdb_buffer** out, custdb_store* store,
@@ -27,7 +17,7 @@ int custdb_location_add(custdb_buffer** out, custdb_store* store,
         store, draft, draft_size, "draft",
         [&](StoreState& state, const custdb::fb::LocationDraft& input) {
           return EmitResult(
-              out, LocationsOf(state).Add(account_id, customer_id, input));
+              out, state.locations->Add(account_id, customer_id, input));
         });
   });
 }
@@ -38,7 +28,7 @@ int custdb_location_get(custdb_buffer** out, custdb_store* store,
     if (out == nullptr) return Invalid("out: must not be NULL");
     *out = nullptr;
     return WithStore(store, [&](StoreState& state) {
-      return EmitResult(out, LocationsOf(state).Get(account_id, location_id));
+      return EmitResult(out, state.locations->Get(account_id, location_id));
     });
   });
 }
@@ -54,7 +44,7 @@ int custdb_location_update(custdb_buffer** out, custdb_store* store,
     return WithInput<custdb::fb::LocationPatch>(
         store, patch, patch_size, "patch",
         [&](StoreState& state, const custdb::fb::LocationPatch& input) {
-          return EmitResult(out, LocationsOf(state).Update(
+          return EmitResult(out, state.locations->Update(
                                      account_id, location_id, input, expected));
         });
   });
@@ -67,7 +57,7 @@ int custdb_location_delete(custdb_store* store, uint64_t account_id,
     uint64_t expected = 0;
     if (!ExpectedVersion(options, &expected)) return UnknownOptionsVersion();
     return WithStore(store, [&](StoreState& state) {
-      return Done(LocationsOf(state).Delete(account_id, location_id, expected));
+      return Done(state.locations->Delete(account_id, location_id, expected));
     });
   });
 }

@@ -44,6 +44,34 @@ constexpr size_t kCursorBatch = 64;
 
 }  // namespace
 
+void StoreState::Attach(std::unique_ptr<Store> opened) {
+  store = std::move(opened);
+  Store* s = store.get();
+  customers = std::make_unique<Customers>(s);
+  Customers* c = customers.get();
+  contacts = std::make_unique<Contacts>(s, c);
+  locations = std::make_unique<Locations>(s, c);
+  tags = std::make_unique<Tags>(s, c);
+  timeline = std::make_unique<Timeline>(s, c);
+  notes = std::make_unique<Notes>(s, c);
+  files = std::make_unique<Files>(s, c);
+  links = std::make_unique<Links>(s, c);
+  portal = std::make_unique<Portal>(s, c);
+}
+
+void StoreState::Detach() {
+  portal.reset();
+  links.reset();
+  files.reset();
+  notes.reset();
+  timeline.reset();
+  tags.reset();
+  locations.reset();
+  contacts.reset();
+  customers.reset();
+  store.reset();
+}
+
 int Fail(const Status& status) {
   last_error = status.message();
   return CodeOf(status.code());
@@ -222,20 +250,7 @@ int custdb_store_open(custdb_store** out, const char* path,
     auto store = custdb::Store::Open(path, store_options);
     if (!store.ok()) return Fail(store.status());
     auto state = std::make_shared<StoreState>();
-    state->store = std::move(*store);
-    state->customers = std::make_unique<custdb::Customers>(state->store.get());
-    state->tags = std::make_unique<custdb::Tags>(state->store.get(),
-                                                 state->customers.get());
-    state->timeline = std::make_unique<custdb::Timeline>(
-        state->store.get(), state->customers.get());
-    state->notes = std::make_unique<custdb::Notes>(state->store.get(),
-                                                   state->customers.get());
-    state->files = std::make_unique<custdb::Files>(state->store.get(),
-                                                   state->customers.get());
-    state->links = std::make_unique<custdb::Links>(state->store.get(),
-                                                   state->customers.get());
-    state->portal = std::make_unique<custdb::Portal>(state->store.get(),
-                                                     state->customers.get());
+    state->Attach(std::move(*store));
     // No writer can be running yet: every marker left is an earlier run's.
     auto recovered = state->files->RecoverPendingFiles();
     if (!recovered.ok()) return Fail(recovered.status());
@@ -248,14 +263,7 @@ void custdb_store_close(custdb_store* store) {
   if (store == nullptr) return;
   {
     std::unique_lock<std::shared_mutex> lock(store->state->mutex);
-    store->state->tags.reset();
-    store->state->notes.reset();
-    store->state->timeline.reset();
-    store->state->portal.reset();
-    store->state->links.reset();
-    store->state->files.reset();
-    store->state->customers.reset();
-    store->state->store.reset();
+    store->state->Detach();
   }
   delete store;
 }

@@ -10,9 +10,11 @@
 #include "capi/custdb.h"
 #include "engine/common/page.h"
 #include "engine/common/status.h"
+#include "engine/contacts/contacts.h"
 #include "engine/customers/customers.h"
 #include "engine/files/files.h"
 #include "engine/links/links.h"
+#include "engine/locations/locations.h"
 #include "engine/portal/portal.h"
 #include "engine/schema/records.h"
 #include "engine/storage/store.h"
@@ -30,9 +32,16 @@ namespace custdb::shim {
 // shared; closing holds it exclusively, so it waits for running calls, and
 // leaves `store` empty for the cursors that outlive the handle.
 struct StoreState {
+  // Makes one engine object per module over a store just opened.
+  void Attach(std::unique_ptr<Store> opened);
+  // Drops the modules, then the store, which closes RocksDB.
+  void Detach();
+
   std::shared_mutex mutex;
   std::unique_ptr<Store> store;
   std::unique_ptr<Customers> customers;
+  std::unique_ptr<Contacts> contacts;
+  std::unique_ptr<Locations> locations;
   std::unique_ptr<Tags> tags;
   std::unique_ptr<Timeline> timeline;
   std::unique_ptr<Notes> notes;
