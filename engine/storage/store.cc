@@ -143,13 +143,17 @@ bool AllFamiliesOurs(const std::vector<std::string>& families) {
 // Sets `*interrupted` for a database that holds nothing at all: a store
 // whose creation stopped before its format version was written, which is
 // then created again.
-Status CheckExistingFormat(const std::string& path, bool* interrupted) {
+Status CheckExistingFormat(const std::string& path, rocksdb::Env* env,
+                           bool* interrupted) {
   *interrupted = false;
   std::vector<std::string> families;
+  rocksdb::DBOptions list_options;
+  if (env != nullptr) list_options.env = env;
   rocksdb::Status s =
-      rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &families);
+      rocksdb::DB::ListColumnFamilies(list_options, path, &families);
   if (!s.ok()) return FromRocks(s, "reading the store's column families");
   rocksdb::Options options;
+  if (env != nullptr) options.env = env;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -235,7 +239,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path,
   bool created = false;
   size_t logs_to_replay = 0;
   if (HasRocksDbFiles(dir)) {
-    CUSTDB_RETURN_IF_ERROR(CheckExistingFormat(path, &created));
+    CUSTDB_RETURN_IF_ERROR(CheckExistingFormat(path, options.env, &created));
     logs_to_replay = CountLogFiles(dir);
   } else if (std::filesystem::exists(dir, ec)) {
     if (!std::filesystem::is_directory(dir, ec)) {
@@ -259,6 +263,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path,
 
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
+  if (options.env != nullptr) db_options.env = options.env;
   db_options.create_missing_column_families = true;
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db_options.keep_log_file_num = 4;

@@ -37,6 +37,10 @@ struct StoreOptions {
   // Size of the block cache shared by all column families.
   size_t cache_bytes = 64u << 20;
   LogCallback log;
+  // The environment RocksDB's files go through; null for the default.
+  // Tests put a file system of their own here (a simulated power cut);
+  // it must outlive the store.
+  rocksdb::Env* env = nullptr;
 };
 
 // The column families, by access pattern.
