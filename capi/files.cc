@@ -27,13 +27,6 @@ int WithWriter(custdb_file_writer* writer, Body body) {
   return body(*writer->writer);
 }
 
-std::string FileQuery(uint64_t customer_id, int category) {
-  std::string query;
-  custdb::keys::PutBigEndian64(&query, customer_id);
-  query.push_back(static_cast<char>(category));
-  return query;
-}
-
 }  // namespace
 
 extern "C" {
@@ -112,27 +105,21 @@ int custdb_file_list(custdb_cursor** out, custdb_store* store,
                      uint64_t account_id, uint64_t customer_id, int category,
                      const custdb_list_options* options) {
   return Guard([&] {
-    if (out == nullptr) return Invalid("out: must not be NULL");
-    *out = nullptr;
     if (category < 0 || category > CUSTDB_FILE_OTHER) {
       return Invalid("category: must be 0 (all) or a CUSTDB_FILE_* value");
     }
-    if (!OptionsVersionOk(options, CUSTDB_LIST_OPTIONS_VERSION)) {
-      return UnknownOptionsVersion();
-    }
-    return WithStore(store, [&](StoreState& state) {
-      int rc = CustomerExists(state, account_id, customer_id);
-      if (rc != CUSTDB_OK) return rc;
-      custdb::Files* files = state.files.get();
-      auto wanted = static_cast<custdb::fb::FileCategory>(category);
-      return OpenCursor(out, store, kListFiles, account_id,
-                        FileQuery(customer_id, category), options,
-                        [files, account_id, customer_id, wanted](
-                            const std::string& after, size_t limit) {
-                          return files->List(account_id, customer_id, wanted,
-                                             after, limit);
-                        });
-    });
+    auto wanted = static_cast<custdb::fb::FileCategory>(category);
+    char category_byte = static_cast<char>(category);
+    return OpenChildList(out, store, kListFiles, account_id, customer_id,
+                         std::string_view(&category_byte, 1), options,
+                         [&](StoreState& state) -> custdb::PageSource {
+                           auto* files = state.files.get();
+                           return [files, account_id, customer_id, wanted](
+                                      const std::string& after, size_t limit) {
+                             return files->List(account_id, customer_id, wanted,
+                                                after, limit);
+                           };
+                         });
   });
 }
 

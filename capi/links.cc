@@ -1,7 +1,6 @@
 // The C ABI of links to the host's records.
 #include "capi/shim.h"
 #include "engine/schema/records.h"
-#include "engine/storage/keys.h"
 
 using namespace custdb::shim;  // NOLINT: the shim's own helpers
 
@@ -25,24 +24,15 @@ int custdb_link_list(custdb_cursor** out, custdb_store* store,
                      uint64_t account_id, uint64_t customer_id,
                      const custdb_list_options* options) {
   return Guard([&] {
-    if (out == nullptr) return Invalid("out: must not be NULL");
-    *out = nullptr;
-    if (!OptionsVersionOk(options, CUSTDB_LIST_OPTIONS_VERSION)) {
-      return UnknownOptionsVersion();
-    }
-    return WithStore(store, [&](StoreState& state) {
-      int rc = CustomerExists(state, account_id, customer_id);
-      if (rc != CUSTDB_OK) return rc;
-      custdb::Links* links = state.links.get();
-      std::string query;
-      custdb::keys::PutBigEndian64(&query, customer_id);
-      return OpenCursor(out, store, kListLinks, account_id, query, options,
-                        [links, account_id, customer_id](
-                            const std::string& after, size_t limit) {
-                          return links->List(account_id, customer_id, after,
-                                             limit);
-                        });
-    });
+    return OpenChildList(out, store, kListLinks, account_id, customer_id, "",
+                         options, [&](StoreState& state) -> custdb::PageSource {
+                           auto* list = state.links.get();
+                           return [list, account_id, customer_id](
+                                      const std::string& after, size_t limit) {
+                             return list->List(account_id, customer_id, after,
+                                               limit);
+                           };
+                         });
   });
 }
 

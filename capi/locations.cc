@@ -2,7 +2,6 @@
 #include "engine/locations/locations.h"
 #include "capi/shim.h"
 #include "engine/schema/records.h"
-#include "engine/storage/keys.h"
 
 using namespace custdb::shim;  // NOLINT: the shim's own helpers
 
@@ -66,27 +65,15 @@ int custdb_location_list(custdb_cursor** out, custdb_store* store,
                          uint64_t account_id, uint64_t customer_id,
                          const custdb_list_options* options) {
   return Guard([&] {
-    if (out == nullptr) return Invalid("out: must not be NULL");
-    *out = nullptr;
-    if (!OptionsVersionOk(options, CUSTDB_LIST_OPTIONS_VERSION)) {
-      return UnknownOptionsVersion();
-    }
-    return WithStore(store, [&](StoreState& state) {
-      // An unknown customer fails here, when the list is opened, rather
-      // than at the first custdb_cursor_next.
-      auto customer = state.customers->Get(account_id, customer_id);
-      if (!customer.ok()) return Fail(customer.status());
-      std::string query;
-      custdb::keys::PutBigEndian64(&query, customer_id);
-      custdb::Store* engine = state.store.get();
-      custdb::Customers* customers = state.customers.get();
-      return OpenCursor(out, store, kListLocations, account_id, query, options,
-                        [engine, customers, account_id, customer_id](
-                            const std::string& after, size_t limit) {
-                          return custdb::Locations(engine, customers)
-                              .List(account_id, customer_id, after, limit);
-                        });
-    });
+    return OpenChildList(
+        out, store, kListLocations, account_id, customer_id, "", options,
+        [&](StoreState& state) -> custdb::PageSource {
+          auto* list = state.locations.get();
+          return [list, account_id, customer_id](const std::string& after,
+                                                 size_t limit) {
+            return list->List(account_id, customer_id, after, limit);
+          };
+        });
   });
 }
 

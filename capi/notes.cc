@@ -1,7 +1,6 @@
 // The C ABI of notes.
 #include "capi/shim.h"
 #include "engine/schema/records.h"
-#include "engine/storage/keys.h"
 
 using namespace custdb::shim;  // NOLINT: the shim's own helpers
 
@@ -64,24 +63,15 @@ int custdb_note_list(custdb_cursor** out, custdb_store* store,
                      uint64_t account_id, uint64_t customer_id,
                      const custdb_list_options* options) {
   return Guard([&] {
-    if (out == nullptr) return Invalid("out: must not be NULL");
-    *out = nullptr;
-    if (!OptionsVersionOk(options, CUSTDB_LIST_OPTIONS_VERSION)) {
-      return UnknownOptionsVersion();
-    }
-    return WithStore(store, [&](StoreState& state) {
-      custdb::Notes* notes = state.notes.get();
-      auto customer = state.customers->Get(account_id, customer_id);
-      if (!customer.ok()) return Fail(customer.status());
-      std::string query;
-      custdb::keys::PutBigEndian64(&query, customer_id);
-      return OpenCursor(out, store, kListNotes, account_id, query, options,
-                        [notes, account_id, customer_id](
-                            const std::string& after, size_t limit) {
-                          return notes->List(account_id, customer_id, after,
-                                             limit);
-                        });
-    });
+    return OpenChildList(out, store, kListNotes, account_id, customer_id, "",
+                         options, [&](StoreState& state) -> custdb::PageSource {
+                           auto* list = state.notes.get();
+                           return [list, account_id, customer_id](
+                                      const std::string& after, size_t limit) {
+                             return list->List(account_id, customer_id, after,
+                                               limit);
+                           };
+                         });
   });
 }
 

@@ -99,12 +99,6 @@ int UnknownOptionsVersion() {
   return Invalid("options.version: not a version this library knows");
 }
 
-int CustomerExists(StoreState& state, uint64_t account_id,
-                   uint64_t customer_id) {
-  auto customer = state.customers->Get(account_id, customer_id);
-  return customer.ok() ? CUSTDB_OK : Fail(customer.status());
-}
-
 bool ExpectedVersion(const custdb_update_options* options, uint64_t* out) {
   if (!OptionsVersionOk(options, CUSTDB_UPDATE_OPTIONS_VERSION)) return false;
   *out = options == nullptr ? 0 : options->expected_version;

@@ -17,6 +17,7 @@
 #include "engine/locations/locations.h"
 #include "engine/portal/portal.h"
 #include "engine/schema/records.h"
+#include "engine/storage/keys.h"
 #include "engine/storage/store.h"
 #include "engine/tags/tags.h"
 #include "engine/timeline/notes.h"
@@ -160,12 +161,33 @@ int OpenCursor(custdb_cursor** out, custdb_store* store, ListKind kind,
                uint64_t account_id, std::string_view query,
                const custdb_list_options* options, PageSource source);
 
-// Checks that a customer is in the account, so that a list of its
-// children fails when it is opened rather than on its first record.
-// Requires the store lock.
-int CustomerExists(StoreState& state, uint64_t account_id,
-                   uint64_t customer_id);
-
+// Opens a cursor over a list of one customer's children (contacts, notes,
+// files, ...), with the checks every such call makes: `out` and the
+// options version, then, under the store lock, a customer that is not in
+// the account fails at once rather than at the first custdb_cursor_next.
+// The token is bound to the customer and to `filter` (bytes that narrow
+// the list, such as a channel; empty for none). `make_source(state)`
+// returns the list's PageSource.
+template <typename MakeSource>
+int OpenChildList(custdb_cursor** out, custdb_store* store, ListKind kind,
+                  uint64_t account_id, uint64_t customer_id,
+                  std::string_view filter, const custdb_list_options* options,
+                  MakeSource make_source) {
+  if (out == nullptr) return Invalid("out: must not be NULL");
+  *out = nullptr;
+  if (!OptionsVersionOk(options, CUSTDB_LIST_OPTIONS_VERSION)) {
+    return UnknownOptionsVersion();
+  }
+  return WithStore(store, [&](StoreState& state) {
+    auto customer = state.customers->Get(account_id, customer_id);
+    if (!customer.ok()) return Fail(customer.status());
+    std::string query;
+    keys::PutBigEndian64(&query, customer_id);
+    query.append(filter);
+    return OpenCursor(out, store, kind, account_id, query, options,
+                      make_source(state));
+  });
+}
 // Reads the expected version from update options; false for an unknown
 // options version.
 bool ExpectedVersion(const custdb_update_options* options, uint64_t* out);

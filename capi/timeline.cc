@@ -1,7 +1,6 @@
 // The C ABI of the communication timeline.
 #include "capi/shim.h"
 #include "engine/schema/records.h"
-#include "engine/storage/keys.h"
 
 using namespace custdb::shim;  // NOLINT: the shim's own helpers
 
@@ -29,33 +28,23 @@ int custdb_timeline_list(custdb_cursor** out, custdb_store* store,
                          uint64_t account_id, uint64_t customer_id, int channel,
                          const custdb_list_options* options) {
   return Guard([&] {
-    if (out == nullptr) return Invalid("out: must not be NULL");
-    *out = nullptr;
-    if (!OptionsVersionOk(options, CUSTDB_LIST_OPTIONS_VERSION)) {
-      return UnknownOptionsVersion();
-    }
     if (channel < CUSTDB_CHANNEL_ALL || channel > CUSTDB_CHANNEL_AI_SESSION) {
       return Invalid(
           "channel: must be 0 (all) or a TimelineChannel other than "
           "Unspecified");
     }
     auto filter = static_cast<custdb::fb::TimelineChannel>(channel);
-    return WithStore(store, [&](StoreState& state) {
-      custdb::Timeline* timeline = state.timeline.get();
-      // Fails at once for a customer that is not there, rather than at
-      // the first custdb_cursor_next.
-      auto customer = state.customers->Get(account_id, customer_id);
-      if (!customer.ok()) return Fail(customer.status());
-      std::string query;
-      custdb::keys::PutBigEndian64(&query, customer_id);
-      query.push_back(static_cast<char>(channel));
-      return OpenCursor(out, store, kListTimeline, account_id, query, options,
-                        [timeline, account_id, customer_id, filter](
-                            const std::string& after, size_t limit) {
-                          return timeline->List(account_id, customer_id, filter,
-                                                after, limit);
-                        });
-    });
+    char channel_byte = static_cast<char>(channel);
+    return OpenChildList(out, store, kListTimeline, account_id, customer_id,
+                         std::string_view(&channel_byte, 1), options,
+                         [&](StoreState& state) -> custdb::PageSource {
+                           auto* timeline = state.timeline.get();
+                           return [timeline, account_id, customer_id, filter](
+                                      const std::string& after, size_t limit) {
+                             return timeline->List(account_id, customer_id,
+                                                   filter, after, limit);
+                           };
+                         });
   });
 }
 
