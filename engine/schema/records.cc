@@ -44,6 +44,9 @@ constexpr RecordType kRecordTypes[] = {
     {"LinkDraft", VerifyAs<fb::LinkDraft>},
     {"PortalLink", VerifyAs<fb::PortalLink>},
     {"PortalLinkDraft", VerifyAs<fb::PortalLinkDraft>},
+    {"DuplicateList", VerifyAs<fb::DuplicateList>},
+    {"DuplicatePair", VerifyAs<fb::DuplicatePair>},
+    {"MergePreview", VerifyAs<fb::MergePreview>},
 };
 
 constexpr size_t kMaxJsonBytes = 4u << 20;
