@@ -829,6 +829,58 @@ CUSTDB_API int custdb_portal_link_list(custdb_cursor** out,
 CUSTDB_API int custdb_portal_resolve(custdb_buffer** out, custdb_store* store,
                                      uint64_t account_id, const char* token);
 
+/* ---- Duplicates --------------------------------------------------------
+ * Customers that are probably one customer entered twice, found through
+ * the indexes (docs/duplicates.md has the rules in full). Signals: a
+ * shared phone or email (the customers' own or their contacts'), emails
+ * equal once dots and +tags are removed (weaker), a shared service
+ * address, and similar names (trigram similarity of match names: case,
+ * accents, punctuation, company suffixes, a leading "The", titles and
+ * nicknames do not count, nor does word order).
+ *
+ * Confidence: High when a phone or email is shared and the names agree
+ * (for two people: first and last names both agree, straight or swapped,
+ * nicknames and single typos allowed), or an address is shared and the
+ * names agree closely; Medium for a shared phone or email alone (a
+ * switchboard, a family), a shared address with agreeing names, or a loose
+ * email with agreeing names; Low for a similar name alone, a shared
+ * address alone or a loose email alone. A phone, email or address shared
+ * by more than 50 customers is ignored: it is not evidence of anything.
+ * Archived customers are included and marked.
+ */
+
+#define CUSTDB_DUPLICATE_OPTIONS_VERSION 1
+
+typedef struct custdb_duplicate_options {
+  uint32_t version; /* CUSTDB_DUPLICATE_OPTIONS_VERSION */
+  uint32_t limit;   /* candidates at most; 0: 10; above 100 is EINVAL */
+} custdb_duplicate_options;
+
+#define CUSTDB_DUPLICATE_OPTIONS_INIT \
+  { CUSTDB_DUPLICATE_OPTIONS_VERSION, 0 }
+
+/* A DuplicateList record: the likely duplicates of one customer, each a
+ * DuplicateCandidate with its confidence, a score (0..1, which orders
+ * candidates within a confidence) and its reasons (MatchReason: the
+ * signal and its strength, 1 for an exact match or the name similarity),
+ * ordered by confidence (High first), then score, then id.
+ *   CUSTDB_ENOTFOUND the customer is not in this account. */
+CUSTDB_API int custdb_customer_duplicates(
+    custdb_buffer** out, custdb_store* store, uint64_t account_id,
+    uint64_t customer_id, const custdb_duplicate_options* options);
+
+/* The account-wide report: a cursor of DuplicatePair records (the smaller
+ * id first), every likely duplicate pair of the account, in the order of
+ * custdb_customer_duplicates. It is built from the indexes when the
+ * cursor opens (a pass over each, not a comparison of all pairs) and
+ * read from memory after that; a resume token builds it again and
+ * continues after the last pair returned. Pairs whose only signal is the
+ * name are those of equal names shared by at most 5 customers. */
+CUSTDB_API int custdb_duplicate_report(custdb_cursor** out,
+                                       custdb_store* store,
+                                       uint64_t account_id,
+                                       const custdb_list_options* options);
+
 #ifdef __cplusplus
 }
 #endif

@@ -57,9 +57,11 @@ void StoreState::Attach(std::unique_ptr<Store> opened) {
   files = std::make_unique<Files>(s, c);
   links = std::make_unique<Links>(s, c);
   portal = std::make_unique<Portal>(s, c);
+  duplicates = std::make_unique<Duplicates>(s);
 }
 
 void StoreState::Detach() {
+  duplicates.reset();
   portal.reset();
   links.reset();
   files.reset();

@@ -15,6 +15,7 @@
 #include "engine/files/files.h"
 #include "engine/links/links.h"
 #include "engine/locations/locations.h"
+#include "engine/match/duplicates.h"
 #include "engine/portal/portal.h"
 #include "engine/schema/records.h"
 #include "engine/storage/keys.h"
@@ -49,6 +50,7 @@ struct StoreState {
   std::unique_ptr<Files> files;
   std::unique_ptr<Links> links;
   std::unique_ptr<Portal> portal;
+  std::unique_ptr<Duplicates> duplicates;
 };
 
 // Records `status` as this thread's last error and returns its code.
@@ -151,6 +153,7 @@ enum ListKind : uint8_t {
   kListTags = 9,
   kListLinks = 10,
   kListPortalLinks = 11,
+  kListDuplicateReport = 12,
 };
 
 // Opens a cursor over `source` at the position saved in the options'

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/contacts/contact_record.h"
 #include "engine/storage/keys.h"
 #include "test_util.h"
 
@@ -841,12 +842,19 @@ TEST_CASE("the checker reports a customer whose primary contact is wrong") {
                                  " is not flagged primary"});
   // No contacts at all, but a primary named.
   REQUIRE(f.contacts.Delete(1, b, 0).ok());
-  REQUIRE(db->Delete(rocksdb::WriteOptions(), records,
-                     keys::RecordKey(1, keys::RecordTag::kContact, a))
-              .ok());
-  REQUIRE(db->Delete(rocksdb::WriteOptions(), f.store->family(Family::kIndexes),
-                     keys::ChildKey(1, customer, keys::RecordTag::kContact, a))
-              .ok());
+  {
+    // Contact a goes with all its entries, the customer is left alone.
+    std::string bytes;
+    REQUIRE(db->Get(rocksdb::ReadOptions(), records,
+                    keys::RecordKey(1, keys::RecordTag::kContact, a), &bytes)
+                .ok());
+    fb::ContactT gone;
+    Root<fb::Contact>(bytes)->UnPackTo(&gone);
+    std::unique_ptr<rocksdb::Transaction> txn(
+        f.store->db()->BeginTransaction(rocksdb::WriteOptions()));
+    REQUIRE(WriteContact(f.store.get(), txn.get(), &gone, nullptr).ok());
+    REQUIRE(txn->Commit().ok());
+  }
   CHECK(f.CheckMessages() ==
         std::vector<std::string>{"the customer names primary contact " +
                                  std::to_string(a) + " but has no contacts"});

@@ -79,6 +79,8 @@ uint64_t AccountOf(std::string_view key) {
 }  // namespace
 
 void CheckContext::ExpectIndex(std::string key, std::string value) {
+  // A trigram entry is counted, as the write path counts it.
+  if (auto counter = keys::TrigramCounterOf(key)) ExpectCount(*counter);
   index_[std::move(key)] = std::move(value);
 }
 
@@ -274,22 +276,27 @@ class Checker {
     }
   }
 
+  // The indexes family, and the trigram entries of the trigrams family.
   Status CompareIndexes() {
-    auto it = Scan(Family::kIndexes);
     std::set<std::string> seen;
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      ++context_.report_.index_entries_checked;
-      std::string key = it->key().ToString();
-      auto want = context_.index_.find(key);
-      if (want == context_.index_.end()) {
-        context_.Issue(AccountOf(key), 0, "stray " + DescribeIndexKey(key));
-      } else if (want->second != it->value().ToStringView()) {
-        context_.Issue(AccountOf(key), 0,
-                       "wrong value in " + DescribeIndexKey(key));
+    for (Family family : {Family::kIndexes, Family::kTrigrams}) {
+      auto it = Scan(family);
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        ++context_.report_.index_entries_checked;
+        std::string key = it->key().ToString();
+        bool trigram = keys::TrigramCounterOf(key).has_value();
+        auto want = context_.index_.find(key);
+        if (want == context_.index_.end() ||
+            trigram != (family == Family::kTrigrams)) {
+          context_.Issue(AccountOf(key), 0, "stray " + DescribeIndexKey(key));
+        } else if (want->second != it->value().ToStringView()) {
+          context_.Issue(AccountOf(key), 0,
+                         "wrong value in " + DescribeIndexKey(key));
+        }
+        seen.insert(std::move(key));
       }
-      seen.insert(std::move(key));
+      if (!it->status().ok()) return FromRocks(it->status(), "check");
     }
-    if (!it->status().ok()) return FromRocks(it->status(), "check");
     for (const auto& [key, value] : context_.index_) {
       if (seen.count(key) == 0) {
         context_.Issue(AccountOf(key), 0, "missing " + DescribeIndexKey(key));

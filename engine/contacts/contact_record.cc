@@ -1,5 +1,6 @@
 #include "engine/contacts/contact_record.h"
 
+#include "engine/match/match_name.h"
 #include "engine/normalize/email.h"
 #include "engine/normalize/name.h"
 #include "engine/normalize/phone.h"
@@ -97,7 +98,12 @@ std::vector<std::string> IndexKeysOf(const fb::ContactT& c) {
   if (!c.email.empty()) {
     out.push_back(keys::ChildIndexKey(c.account_id, IndexTag::kContactEmail,
                                       EmailKey(c.email), c.customer_id, c.id));
+    out.push_back(keys::ChildIndexKey(c.account_id, IndexTag::kLooseEmail,
+                                      LooseEmailKey(c.email), c.customer_id,
+                                      c.id));
   }
+  AppendTrigramKeys(c.account_id, c.display_name, NameKind::kPerson,
+                    c.customer_id, c.id, &out);
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include "engine/contacts/contact_record.h"
 #include "engine/customers/children.h"
 #include "engine/customers/validate.h"
+#include "engine/match/match_name.h"
 #include "engine/normalize/email.h"
 #include "engine/normalize/name.h"
 #include "engine/normalize/phone.h"
@@ -232,6 +233,8 @@ std::vector<std::string> IndexKeysOf(const fb::CustomerT& c) {
   if (!c.email.empty()) {
     out.push_back(keys::IndexKey(c.account_id, IndexTag::kEmail,
                                  EmailKey(c.email), c.id));
+    out.push_back(keys::ChildIndexKey(c.account_id, IndexTag::kLooseEmail,
+                                      LooseEmailKey(c.email), c.id, c.id));
   }
   std::string folded = FoldName(c.display_name);
   if (!folded.empty()) {
@@ -240,6 +243,8 @@ std::vector<std::string> IndexKeysOf(const fb::CustomerT& c) {
   for (uint64_t tag_id : c.tag_ids) {
     out.push_back(keys::TagMemberKey(c.account_id, tag_id, c.id));
   }
+  AppendTrigramKeys(c.account_id, c.display_name, NameKindOf(c.kind), c.id,
+                    c.id, &out);
   return out;
 }
 

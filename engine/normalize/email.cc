@@ -144,4 +144,21 @@ std::string EmailKey(std::string_view email) {
   return key;
 }
 
+std::string LooseEmailKey(std::string_view email) {
+  std::string key = EmailKey(email);
+  size_t at = key.rfind('@');
+  if (at == std::string::npos) return key;
+  std::string local = key.substr(0, at);
+  std::string domain = key.substr(at + 1);
+  if (size_t plus = local.find('+'); plus != std::string::npos && plus > 0) {
+    local.resize(plus);
+  }
+  std::string loose;
+  for (char c : local) {
+    if (c != '.') loose += c;
+  }
+  if (domain == "googlemail.com") domain = "gmail.com";
+  return loose + "@" + domain;
+}
+
 }  // namespace custdb

@@ -29,4 +29,12 @@ Result<std::string> ValidateEmail(std::string_view input,
 // address lower-cased (ASCII). Requires a valid address.
 std::string EmailKey(std::string_view email);
 
+// A looser key for duplicate detection: EmailKey, then in the local part
+// everything from the first '+' dropped and every dot removed, and the
+// domain googlemail.com read as gmail.com ("J.Doe+work@GMail.com" ->
+// "jdoe@gmail.com"). Many providers ignore dots and deliver +tags, so two
+// addresses with one loose key are probably one person's; it is a weaker
+// signal than equal addresses. Requires a valid address.
+std::string LooseEmailKey(std::string_view email);
+
 }  // namespace custdb

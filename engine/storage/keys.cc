@@ -1,5 +1,7 @@
 #include "engine/storage/keys.h"
 
+#include <xxhash.h>
+
 namespace custdb::keys {
 
 void PutBigEndian64(std::string* out, uint64_t v) {
@@ -456,6 +458,31 @@ std::optional<CounterKeyParts> ParseCounterKey(std::string_view key) {
   return CounterKeyParts{*account, static_cast<CounterTag>(*tag), id};
 }
 
+std::string TrigramKey(uint64_t account_id, std::string_view trigram,
+                       uint64_t customer_id, uint64_t source_id) {
+  return ChildIndexKey(account_id, IndexTag::kTrigram, trigram, customer_id,
+                       source_id);
+}
+
+std::string TrigramPrefix(uint64_t account_id, std::string_view trigram) {
+  return IndexValuePrefix(account_id, IndexTag::kTrigram, trigram);
+}
+
+std::string TrigramCounterKey(uint64_t account_id, std::string_view trigram) {
+  return CounterKey(account_id, CounterTag::kTrigramPostings,
+                    XXH64(trigram.data(), trigram.size(), 0));
+}
+
+std::optional<std::string> TrigramCounterOf(std::string_view index_key) {
+  if (index_key.size() <= 8 || static_cast<uint8_t>(index_key[8]) !=
+                                   static_cast<uint8_t>(IndexTag::kTrigram)) {
+    return std::nullopt;
+  }
+  auto entry = ParseChildIndexKey(index_key);
+  if (!entry) return std::nullopt;
+  return TrigramCounterKey(entry->account_id, entry->value);
+}
+
 const char* IndexTagName(IndexTag tag) {
   switch (tag) {
     case IndexTag::kPhone:
@@ -486,6 +513,10 @@ const char* IndexTagName(IndexTag tag) {
       return "link target";
     case IndexTag::kPortalToken:
       return "portal token";
+    case IndexTag::kTrigram:
+      return "trigram";
+    case IndexTag::kLooseEmail:
+      return "loose email";
     case IndexTag::kPendingFile:
       return "pending file";
   }
@@ -510,6 +541,8 @@ const char* CounterTagName(CounterTag tag) {
       return "customer number";
     case CounterTag::kTagCount:
       return "tag";
+    case CounterTag::kTrigramPostings:
+      return "trigram postings";
   }
   return "unknown";
 }

@@ -42,6 +42,8 @@ enum class IndexTag : uint8_t {
   kLinkTarget = 'x',    // kind, external id -> customer id
   kPortalToken = 'z',   // keyed token hash -> portal link id
   kPendingFile = 'f',   // file id -> customer id, while its chunks are written
+  kTrigram = 'w',       // trigram, customer, source (itself or a contact)
+  kLooseEmail = 'v',    // loose email key, customer, source -> (empty)
 };
 
 // The byte after the account id in the counters family.
@@ -52,8 +54,9 @@ enum class CounterTag : uint8_t {
   kArchived = 'R',
   kVip = 'V',
   kCompanies = 'C',
-  kCustomerNumber = 'N',  // the last customer number handed out (a Put)
-  kTagCount = 'G',        // followed by a tag id: customers carrying it
+  kCustomerNumber = 'N',   // the last customer number handed out (a Put)
+  kTagCount = 'G',         // followed by a tag id: customers carrying it
+  kTrigramPostings = 'W',  // followed by a trigram's hash: its index entries
 };
 
 // The byte after the account id in the timeline family. Times and entry
@@ -261,6 +264,24 @@ struct ChildIndexEntry {
   uint64_t child_id;
 };
 std::optional<ChildIndexEntry> ParseChildIndexKey(std::string_view key);
+
+// ---- The fuzzy name index ----
+// A trigram of a match name (see engine/match): account, kTrigram,
+// trigram, customer, source, where the source is the customer itself (its
+// display name) or one of its contacts. A trigram's entries sort by
+// customer.
+std::string TrigramKey(uint64_t account_id, std::string_view trigram,
+                       uint64_t customer_id, uint64_t source_id);
+std::string TrigramPrefix(uint64_t account_id, std::string_view trigram);
+
+// The counter of a trigram's entries: account, kTrigramPostings,
+// xxh64(trigram). Two trigrams that share a hash share a counter, which
+// only makes a list look longer than it is.
+std::string TrigramCounterKey(uint64_t account_id, std::string_view trigram);
+
+// The counter an index entry adds to: a trigram entry's counter, or
+// nullopt for every other entry.
+std::optional<std::string> TrigramCounterOf(std::string_view index_key);
 
 // The prefix of everything an account holds in any family.
 std::string AccountPrefix(uint64_t account_id);

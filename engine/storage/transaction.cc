@@ -41,18 +41,26 @@ Status ReplaceIndexEntries(Store* store, rocksdb::Transaction* txn,
                            const std::vector<std::string>& old_keys,
                            const std::vector<std::string>& new_keys) {
   auto* indexes = store->family(Family::kIndexes);
+  auto* trigrams = store->family(Family::kTrigrams);
   auto has = [](const std::vector<std::string>& keys, const std::string& k) {
     return std::find(keys.begin(), keys.end(), k) != keys.end();
   };
+  // A trigram entry lives in the trigrams family and also moves its
+  // trigram's counter, so that a query knows every list's length before
+  // reading it.
   for (const auto& k : old_keys) {
     if (has(new_keys, k)) continue;
-    auto s = txn->Delete(indexes, k);
+    auto counter = keys::TrigramCounterOf(k);
+    auto s = txn->Delete(counter ? trigrams : indexes, k);
     if (!s.ok()) return FromRocks(s, "removing an index entry");
+    if (counter) CUSTDB_RETURN_IF_ERROR(AddToCounter(store, txn, *counter, -1));
   }
   for (const auto& k : new_keys) {
     if (has(old_keys, k)) continue;
-    auto s = txn->Put(indexes, k, rocksdb::Slice());
+    auto counter = keys::TrigramCounterOf(k);
+    auto s = txn->Put(counter ? trigrams : indexes, k, rocksdb::Slice());
     if (!s.ok()) return FromRocks(s, "writing an index entry");
+    if (counter) CUSTDB_RETURN_IF_ERROR(AddToCounter(store, txn, *counter, 1));
   }
   return Status::Ok();
 }
