@@ -179,7 +179,7 @@ int OpenChildList(custdb_cursor** out, custdb_store* store, ListKind kind,
     return UnknownOptionsVersion();
   }
   return WithStore(store, [&](StoreState& state) {
-    auto customer = state.customers->Get(account_id, customer_id);
+    auto customer = state.customers->GetOwn(account_id, customer_id);
     if (!customer.ok()) return Fail(customer.status());
     std::string query;
     keys::PutBigEndian64(&query, customer_id);
