@@ -57,9 +57,11 @@ void StoreState::Attach(std::unique_ptr<Store> opened) {
   files = std::make_unique<Files>(s, c);
   links = std::make_unique<Links>(s, c);
   portal = std::make_unique<Portal>(s, c);
+  merger = std::make_unique<Merger>(s, c);
 }
 
 void StoreState::Detach() {
+  merger.reset();
   portal.reset();
   links.reset();
   files.reset();

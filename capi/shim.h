@@ -15,6 +15,7 @@
 #include "engine/files/files.h"
 #include "engine/links/links.h"
 #include "engine/locations/locations.h"
+#include "engine/merge/merge.h"
 #include "engine/portal/portal.h"
 #include "engine/schema/records.h"
 #include "engine/storage/keys.h"
@@ -49,6 +50,7 @@ struct StoreState {
   std::unique_ptr<Files> files;
   std::unique_ptr<Links> links;
   std::unique_ptr<Portal> portal;
+  std::unique_ptr<Merger> merger;
 };
 
 // Records `status` as this thread's last error and returns its code.
