@@ -456,7 +456,10 @@ TEST_CASE("filled fields never overwrite the survivor's") {
   Fixture f;
   uint64_t s = f.Individual(1, "Ann", "Lee", "415-555-0101", "a@x.io");
   uint64_t d = f.Individual(1, "Bo", "Kim", "415-555-0102", "b@x.io");
+  uint64_t version = f.Get(1, s).version;
   fb::CustomerT merged = f.MustMerge(1, s, d);
+  // A merge always raises the survivor's version, once.
+  CHECK(merged.version == version + 1);
   CHECK(merged.first_name == "Ann");
   CHECK(merged.last_name == "Lee");
   CHECK(merged.email == "a@x.io");

@@ -268,6 +268,9 @@ Result<Merger::Outcome> Merger::Run(uint64_t account_id, uint64_t survivor_id,
         (options.keep_duplicate_contact && theirs != 0) || kept == 0 ? theirs
                                                                      : kept;
     merged->primary_contact_id = primary;
+    // A merge is a change of the survivor even when none of its fields
+    // moves (a duplicate with nothing the survivor lacks).
+    merged->version = survivor.version + 1;
     int64_t now = NowMs();
 
     CUSTDB_RETURN_IF_ERROR(ForEachChild<fb::Contact>(
