@@ -229,8 +229,13 @@ CUSTDB_API int custdb_customer_create(custdb_buffer** out, int* out_existed,
                                       const uint8_t* draft, size_t draft_size,
                                       const custdb_create_options* options);
 
-/* The Customer record with this id. CUSTDB_ENOTFOUND when there is none
- * in this account. */
+/* The Customer record with this id. The id of a customer merged into
+ * another (see custdb_customer_merge) returns the survivor's record, whose
+ * id differs from the one asked for; through a chain of merges, the last
+ * survivor's. CUSTDB_ENOTFOUND when the id is neither a customer nor a
+ * merged customer of this account. Every other call that names a merged
+ * customer's id fails with CUSTDB_ENOTFOUND, its message naming the
+ * customer it was merged into. */
 CUSTDB_API int custdb_customer_get(custdb_buffer** out, custdb_store* store,
                                    uint64_t account_id, uint64_t customer_id);
 
@@ -880,6 +885,77 @@ CUSTDB_API int custdb_duplicate_report(custdb_cursor** out,
                                        custdb_store* store,
                                        uint64_t account_id,
                                        const custdb_list_options* options);
+/* ---- Merging customers -------------------------------------------------
+ * Folds a duplicate into a survivor of the same account, in one
+ * transaction: after a crash either all of it happened or none of it.
+ *
+ *   Moves      every contact, location, timeline entry, note, file, link
+ *              and portal link of the duplicate becomes the survivor's
+ *              (contacts, locations and notes with their version raised).
+ *              A timeline entry whose external_ref the survivor already
+ *              has is dropped: the survivor's entry stands for both.
+ *              Portal tokens keep working and open the survivor.
+ *   Contacts   keep_duplicate_contact chooses whose primary contact stays
+ *              primary; the other becomes an ordinary contact. When one
+ *              side has no contacts, the other's primary is primary.
+ *   Fields     the survivor keeps its kind, number, phone and source; its
+ *              empty last_name (individuals), company_name (companies)
+ *              and email are filled from a duplicate of the same kind
+ *              (email from either). internal_notes: both, the survivor's
+ *              first and a blank line between, when they fit in 10000
+ *              bytes, else the survivor's alone. do_not_contact: set when
+ *              either has it, with the survivor's reason when both do,
+ *              else the duplicate's. vip when either is. status: the more
+ *              active of the two (Active, then Inactive, then Archived).
+ *              created_at_ms the earlier, last_activity_at_ms the later.
+ *              tag_ids the union (each tag's count counts the survivor
+ *              once). The version goes up by one.
+ *   Duplicate  its record and every index entry and count of it are
+ *              removed; its id redirects to the survivor (see
+ *              custdb_customer_get).
+ *
+ * Errors, after which nothing has changed:
+ *   CUSTDB_EINVAL    survivor_id equals duplicate_id; a zero id; NULL
+ *                    arguments; an unknown options version.
+ *   CUSTDB_ENOTFOUND either id is not a customer of this account (one of
+ *                    another account included), or was merged already
+ *                    (the message names the customer it was merged into).
+ *   CUSTDB_ECONFLICT an expected version is not the record's.
+ */
+
+#define CUSTDB_MERGE_OPTIONS_VERSION 1
+
+typedef struct custdb_merge_options {
+  uint32_t version; /* CUSTDB_MERGE_OPTIONS_VERSION */
+  /* Non-zero: the duplicate's primary contact becomes the survivor's
+   * primary; zero (the default): the survivor's stays primary. */
+  int32_t keep_duplicate_contact;
+  /* Non-zero: merge only if the record's version is still this one
+   * (CUSTDB_ECONFLICT otherwise). */
+  uint64_t expected_survivor_version;
+  uint64_t expected_duplicate_version;
+} custdb_merge_options;
+
+#define CUSTDB_MERGE_OPTIONS_INIT \
+  { CUSTDB_MERGE_OPTIONS_VERSION, 0, 0, 0 }
+
+/* What custdb_customer_merge would do, as a MergePreview record: both
+ * records as stored, the survivor as the merge would write it (`merged`),
+ * and how many contacts, locations, timeline entries, notes, files, links
+ * and portal links would move, and how many of the duplicate's tags the
+ * survivor lacks. Writes nothing: it runs the merge and rolls it back, so
+ * it takes the merge's locks while it runs. Errors as for the merge. */
+CUSTDB_API int custdb_customer_merge_preview(
+    custdb_buffer** out, custdb_store* store, uint64_t account_id,
+    uint64_t survivor_id, uint64_t duplicate_id,
+    const custdb_merge_options* options);
+
+/* Merges the duplicate into the survivor (see above). `*out` (when `out`
+ * is not NULL) is the survivor's Customer record after the merge. */
+CUSTDB_API int custdb_customer_merge(custdb_buffer** out, custdb_store* store,
+                                     uint64_t account_id, uint64_t survivor_id,
+                                     uint64_t duplicate_id,
+                                     const custdb_merge_options* options);
 
 #ifdef __cplusplus
 }

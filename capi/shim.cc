@@ -58,9 +58,11 @@ void StoreState::Attach(std::unique_ptr<Store> opened) {
   links = std::make_unique<Links>(s, c);
   portal = std::make_unique<Portal>(s, c);
   duplicates = std::make_unique<Duplicates>(s);
+  merger = std::make_unique<Merger>(s, c);
 }
 
 void StoreState::Detach() {
+  merger.reset();
   duplicates.reset();
   portal.reset();
   links.reset();

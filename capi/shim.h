@@ -16,6 +16,7 @@
 #include "engine/links/links.h"
 #include "engine/locations/locations.h"
 #include "engine/match/duplicates.h"
+#include "engine/merge/merge.h"
 #include "engine/portal/portal.h"
 #include "engine/schema/records.h"
 #include "engine/storage/keys.h"
@@ -51,6 +52,7 @@ struct StoreState {
   std::unique_ptr<Links> links;
   std::unique_ptr<Portal> portal;
   std::unique_ptr<Duplicates> duplicates;
+  std::unique_ptr<Merger> merger;
 };
 
 // Records `status` as this thread's last error and returns its code.
@@ -182,7 +184,7 @@ int OpenChildList(custdb_cursor** out, custdb_store* store, ListKind kind,
     return UnknownOptionsVersion();
   }
   return WithStore(store, [&](StoreState& state) {
-    auto customer = state.customers->Get(account_id, customer_id);
+    auto customer = state.customers->GetOwn(account_id, customer_id);
     if (!customer.ok()) return Fail(customer.status());
     std::string query;
     keys::PutBigEndian64(&query, customer_id);

@@ -128,7 +128,20 @@ int RunWriter(const char* store_path, const char* log_path, uint64_t cycle) {
       continue;
     }
     uint64_t customer = customers[rng() % customers.size()];
-    if (i % 24 == 0) {
+    if (i % 40 == 8 && customers.size() > 2) {
+      // The customer picked folds into the one created before it, with
+      // its notes, entries and files.
+      size_t at = 1 + rng() % (customers.size() - 1);
+      uint64_t duplicate = customers[at];
+      uint64_t survivor = customers[at - 1];
+      if (custdb_customer_merge(nullptr, store, kAccount, survivor, duplicate,
+                                nullptr) != CUSTDB_OK) {
+        Die("merge");
+      }
+      customers.erase(customers.begin() + static_cast<long>(at));
+      Acknowledge(log_fd, "M " + std::to_string(duplicate) + " " +
+                              std::to_string(survivor));
+    } else if (i % 24 == 0) {
       fb::FileDraftT draft;
       draft.category = fb::FileCategory::Photo;
       draft.file_name = "site.jpg";
@@ -199,12 +212,35 @@ void VerifyLine(custdb_store* store, const std::string& line) {
     phone.erase(0, 1);
     EXPECT(custdb_customer_get(&out, store, kAccount, id) == CUSTDB_OK,
            line.c_str());
-    if (out != nullptr) {
+    // A customer merged since reads as its survivor, with the survivor's
+    // phone; the merge's own line checks where it leads.
+    if (out != nullptr && Root<fb::Customer>(out)->id() == id) {
       const auto* c = Root<fb::Customer>(out);
       EXPECT(
           c->phone_display() != nullptr && c->phone_display()->str() == phone,
           line.c_str());
     }
+  } else if (kind == "M") {
+    uint64_t duplicate, survivor;
+    in >> duplicate >> survivor;
+    // Both ids lead to one customer (the survivor, or whoever it was
+    // merged into later), and the duplicate's own lists are gone.
+    uint64_t ends[2] = {0, 0};
+    uint64_t ids[2] = {duplicate, survivor};
+    for (int k = 0; k < 2; ++k) {
+      custdb_buffer* record = nullptr;
+      EXPECT(custdb_customer_get(&record, store, kAccount, ids[k]) == CUSTDB_OK,
+             line.c_str());
+      if (record != nullptr) ends[k] = Root<fb::Customer>(record)->id();
+      custdb_buffer_free(record);
+    }
+    EXPECT(ends[0] != 0 && ends[0] == ends[1] && ends[0] != duplicate,
+           line.c_str());
+    custdb_cursor* notes = nullptr;
+    EXPECT(custdb_note_list(&notes, store, kAccount, duplicate, nullptr) ==
+               CUSTDB_ENOTFOUND,
+           line.c_str());
+    custdb_cursor_free(notes);
   } else if (kind == "N") {
     uint64_t id;
     in >> id;
@@ -221,6 +257,12 @@ void VerifyLine(custdb_store* store, const std::string& line) {
     draft.occurred_at_ms = 1700000000000 + static_cast<int64_t>(n);
     draft.external_ref = "sms-" + std::to_string(n);
     std::string bytes = PackRecord(draft);
+    // The entry moved with its customer if that was merged since.
+    custdb_buffer* record = nullptr;
+    if (custdb_customer_get(&record, store, kAccount, customer) == CUSTDB_OK) {
+      customer = Root<fb::Customer>(record)->id();
+    }
+    custdb_buffer_free(record);
     int existed = 0;
     EXPECT(custdb_timeline_append(nullptr, &existed, store, kAccount, customer,
                                   Bytes(bytes), bytes.size()) == CUSTDB_OK,

@@ -16,6 +16,7 @@
 #include "engine/contacts/contacts.h"
 #include "engine/customers/customers.h"
 #include "engine/links/links.h"
+#include "engine/merge/merge.h"
 #include "engine/portal/portal.h"
 #include "engine/storage/transaction.h"
 #include "engine/tags/tags.h"
@@ -72,7 +73,7 @@ class ModelRun {
 
   void Step() {
     uint64_t account = 1 + Pick(2);
-    switch (Pick(19)) {
+    switch (Pick(20)) {
       case 0:
       case 1:
       case 2:
@@ -124,6 +125,9 @@ class ModelRun {
       case 18:
         PromoteOrDeleteContact(account);
         break;
+      case 19:
+        MergeCustomers(account);
+        break;
     }
   }
 
@@ -159,6 +163,11 @@ class ModelRun {
       CHECK(c->primary_contact_id() == m.primary);
       VerifyContacts(m.account, id, m);
     }
+    for (const auto& [merged, survivor] : merged_) {
+      auto got = customers_.Get(model_[survivor].account, merged);
+      REQUIRE(got.ok());
+      CHECK(Root<fb::Customer>(*got)->id() == survivor);
+    }
     for (const auto& [tag_id, tag] : tags_model_) {
       uint64_t carriers = 0;
       for (const auto& [id, m] : model_) carriers += m.tags.count(tag_id);
@@ -181,7 +190,7 @@ class ModelRun {
       children += m.contacts.size();
     }
     CHECK(r->records_checked() ==
-          model_.size() + tags_model_.size() + children);
+          model_.size() + tags_model_.size() + children + merged_.size());
   }
 
  private:
@@ -592,6 +601,84 @@ class ModelRun {
     }
   }
 
+  // Merges two customers, after a preview that must count what moves.
+  void MergeCustomers(uint64_t account) {
+    if (Pick(2) != 0) return;  // rarer than the rest
+    auto s = PickCustomer(account);
+    auto d = PickCustomer(account);
+    if (!s || !d) return;
+    MergeOptions options;
+    options.keep_duplicate_contact = Pick(2) == 0;
+    if (*s == *d) {
+      CHECK(
+          merger_.Merge(account, *s, *d, options).status().IsInvalidArgument());
+      return;
+    }
+    ModelCustomer& m = model_[*s];
+    const ModelCustomer& dup = model_[*d];
+    if (Pick(5) == 0) {
+      options.expected_duplicate_version = dup.version + 1;
+      CHECK(merger_.Merge(account, *s, *d, options).status().IsConflict());
+      return;
+    }
+    options.expected_survivor_version = m.version;
+    auto before_s = customers_.Get(account, *s);
+    auto before_d = customers_.Get(account, *d);
+    REQUIRE((before_s.ok() && before_d.ok()));
+    int64_t activity =
+        std::max(Root<fb::Customer>(*before_s)->last_activity_at_ms(),
+                 Root<fb::Customer>(*before_d)->last_activity_at_ms());
+    auto preview = merger_.Preview(account, *s, *d, options);
+    REQUIRE_MESSAGE(preview.ok(), preview.status().message());
+    auto* p = Root<fb::MergePreview>(*preview);
+    CHECK(p->contacts() == dup.contacts.size());
+    CHECK(p->notes() == dup.notes.size());
+    CHECK(p->links() == dup.links.size());
+    CHECK(p->portal_links() == dup.portal_records);
+    auto r = merger_.Merge(account, *s, *d, options);
+    REQUIRE_MESSAGE(r.ok(), r.status().message());
+
+    ModelCustomer next = m;
+    if (m.kind == dup.kind) {
+      if (next.last.empty()) next.last = dup.last;
+      if (next.company.empty()) next.company = dup.company;
+    }
+    if (next.email.empty()) next.email = dup.email;
+    if (!m.dnc && dup.dnc) {
+      next.dnc = true;
+      next.reason = dup.reason;
+    }
+    next.vip = m.vip || dup.vip;
+    auto rank = [](fb::CustomerStatus status) {
+      return status == fb::CustomerStatus::Active     ? 0
+             : status == fb::CustomerStatus::Inactive ? 1
+                                                      : 2;
+    };
+    if (rank(dup.status) < rank(m.status)) next.status = dup.status;
+    next.version = m.version + 1;
+    next.tags.insert(dup.tags.begin(), dup.tags.end());
+    next.last_activity = activity;
+    // A reference both hold keeps the survivor's entry.
+    for (const auto& [ref, entry] : dup.entries)
+      next.entries.emplace(ref, entry);
+    next.notes.insert(dup.notes.begin(), dup.notes.end());
+    next.links.insert(dup.links.begin(), dup.links.end());
+    next.portal.insert(dup.portal.begin(), dup.portal.end());
+    next.portal_records += dup.portal_records;
+    next.contacts.insert(dup.contacts.begin(), dup.contacts.end());
+    if ((options.keep_duplicate_contact && dup.primary != 0) ||
+        m.primary == 0) {
+      next.primary = dup.primary;
+    }
+    CHECK(Root<fb::Customer>(*r)->version() == next.version);
+    m = next;
+    for (auto& [merged, survivor] : merged_) {
+      if (survivor == *d) survivor = *s;
+    }
+    merged_[*d] = *s;
+    model_.erase(*d);
+  }
+
   void VerifyContacts(uint64_t account, uint64_t id, const ModelCustomer& m) {
     std::map<uint64_t, std::string> got;
     std::string after;
@@ -731,7 +818,9 @@ class ModelRun {
   Links links_{store_.get(), &customers_};
   Contacts contacts_{store_.get(), &customers_};
   Portal portal_{store_.get(), &customers_};
+  Merger merger_{store_.get(), &customers_};
   std::map<uint64_t, ModelTag> tags_model_;
+  std::map<uint64_t, uint64_t> merged_;  // merged id -> its last survivor
   std::map<uint64_t, ModelCustomer> model_;
   std::map<uint64_t, uint64_t> numbers_;
 };

@@ -30,6 +30,7 @@ const RecordKind kRecordKinds[] = {
     {keys::RecordTag::kPortalLink, "portal link", ExpectPortalLink},
     {keys::RecordTag::kContact, "contact", ExpectContact},
     {keys::RecordTag::kLocation, "location", ExpectLocation},
+    {keys::RecordTag::kMerged, "merged customer", ExpectMergedCustomer},
 };
 
 struct IndexKind {
@@ -128,6 +129,7 @@ class Checker {
 
   Result<std::string> Run() {
     CUSTDB_RETURN_IF_ERROR(ScanRecords());
+    CompareRedirects();
     CUSTDB_RETURN_IF_ERROR(ScanTimeline());
     CUSTDB_RETURN_IF_ERROR(CompareLastActivity());
     CUSTDB_RETURN_IF_ERROR(ScanSelfDescribingEntries());
@@ -160,6 +162,30 @@ class Checker {
       kind->expect(*key, it->value().ToStringView(), context_);
     }
     return it->status().ok() ? Status::Ok() : FromRocks(it->status(), "check");
+  }
+
+  // Each redirect's chain must end at a customer of its account.
+  void CompareRedirects() {
+    for (const auto& [merged, survivor] : context_.redirects_) {
+      auto [account_id, customer_id] = merged;
+      uint64_t at = survivor;
+      size_t hops = 0;
+      while (!context_.HasCustomer(account_id, at)) {
+        auto next = context_.redirects_.find({account_id, at});
+        if (next == context_.redirects_.end()) {
+          context_.Issue(account_id, customer_id,
+                         "a merged customer's redirect leads to customer " +
+                             std::to_string(at) + ", which does not exist");
+          break;
+        }
+        if (++hops > context_.redirects_.size()) {
+          context_.Issue(account_id, customer_id,
+                         "a merged customer's redirects form a cycle");
+          break;
+        }
+        at = next->second;
+      }
+    }
   }
 
   // Entries are records of their own; the channel keys beside them are

@@ -55,6 +55,14 @@ class CheckContext {
     customers_.insert({account_id, customer_id});
   }
 
+  // A merged customer's redirect to `survivor_id`. Checked once every
+  // record was seen: it must name a customer or another redirect, and its
+  // chain must end at a customer.
+  void NoteRedirect(uint64_t account_id, uint64_t customer_id,
+                    uint64_t survivor_id) {
+    redirects_[{account_id, customer_id}] = survivor_id;
+  }
+
   // The primary-contact rule: a customer with contacts names exactly one
   // of them as primary (primary_contact_id), and that contact, alone among
   // them, is flagged primary; a customer without contacts names none.
@@ -82,6 +90,7 @@ class CheckContext {
   std::map<std::pair<uint64_t, uint64_t>, int64_t> newest_activity_;
   std::set<std::pair<uint64_t, uint64_t>> pending_files_;
   std::set<std::pair<uint64_t, uint64_t>> customers_;
+  std::map<std::pair<uint64_t, uint64_t>, uint64_t> redirects_;
   struct CustomerContacts {
     uint64_t named_primary = 0;
     std::set<uint64_t> ids;

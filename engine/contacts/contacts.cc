@@ -213,7 +213,7 @@ Status Contacts::Delete(uint64_t account_id, uint64_t contact_id,
 
 Result<Page> Contacts::List(uint64_t account_id, uint64_t customer_id,
                             const std::string& after, size_t limit) {
-  auto customer = customers_->Get(account_id, customer_id);
+  auto customer = customers_->GetOwn(account_id, customer_id);
   if (!customer.ok()) return customer.status();
   return ListChildren(store_, account_id, customer_id, RecordTag::kContact,
                       after, limit, CustomerOfContact);

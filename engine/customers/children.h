@@ -107,6 +107,16 @@ Result<LockedChild<T>> LockChild(Store* store, Customers* customers,
   if (!peek->has_value()) return Status::NotFound(ChildNotFound(what, id));
   uint64_t customer_id = (*peek)->record.customer_id;
   auto customer = customers->LockForChild(txn, account_id, customer_id);
+  if (customer.status().IsNotFound()) {
+    // The customer was merged into another after the first read, taking
+    // the child with it: run the whole transaction again, which finds the
+    // survivor.
+    auto again = ReadChild<T>(store, txn, account_id, tag, id, what, false);
+    if (!again.ok()) return again.status();
+    if (again->has_value() && (*again)->record.customer_id != customer_id) {
+      return Status::Busy(std::string(what) + ": moved while being locked");
+    }
+  }
   if (!customer.ok()) return customer.status();
   auto child = ReadChild<T>(store, txn, account_id, tag, id, what, true);
   if (!child.ok()) return child.status();

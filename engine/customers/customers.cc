@@ -31,18 +31,26 @@ std::string NotFoundMessage(uint64_t customer_id) {
          " not found in this account";
 }
 
+// The longest chain of redirects a merged id is followed through; a
+// longer one is taken to be a cycle, which only damage can make.
+constexpr int kMaxMergeHops = 1000;
+
 // Replaces the index entries and counter contributions of `before` (null
-// for a new record) with those of `after`.
+// for a new record) with those of `after` (null for a removed record).
 Status WriteDerived(Store* store, rocksdb::Transaction* txn,
-                    const fb::CustomerT* before, const fb::CustomerT& after) {
+                    const fb::CustomerT* before, const fb::CustomerT* after) {
   std::vector<std::string> old_keys;
   std::vector<std::string> old_counters;
   if (before != nullptr) {
     old_keys = IndexKeysOf(*before);
     old_counters = CounterKeysOf(*before);
   }
-  std::vector<std::string> new_keys = IndexKeysOf(after);
-  std::vector<std::string> new_counters = CounterKeysOf(after);
+  std::vector<std::string> new_keys;
+  std::vector<std::string> new_counters;
+  if (after != nullptr) {
+    new_keys = IndexKeysOf(*after);
+    new_counters = CounterKeysOf(*after);
+  }
 
   CUSTDB_RETURN_IF_ERROR(ReplaceIndexEntries(store, txn, old_keys, new_keys));
 
@@ -358,7 +366,7 @@ Result<CreateResult> Customers::Create(uint64_t account_id,
         s = txn->Put(store_->family(Family::kRecords),
                      keys::CustomerKey(account_id, customer.id), record);
         if (!s.ok()) return FromRocks(s, "create");
-        CUSTDB_RETURN_IF_ERROR(WriteDerived(store_, txn, nullptr, customer));
+        CUSTDB_RETURN_IF_ERROR(WriteDerived(store_, txn, nullptr, &customer));
         s = txn->Commit();
         if (!s.ok()) return FromRocks(s, "create");
         return CreateResult{std::move(record), false};
@@ -366,12 +374,63 @@ Result<CreateResult> Customers::Create(uint64_t account_id,
 }
 
 Result<std::string> Customers::Get(uint64_t account_id, uint64_t customer_id) {
+  auto own = GetOwn(account_id, customer_id);
+  if (!own.status().IsNotFound()) return own;
+  auto survivor = MergedInto(nullptr, account_id, customer_id);
+  if (!survivor.ok()) return survivor.status();
+  if (*survivor == 0) return own;
+  auto record = GetOwn(account_id, *survivor);
+  if (record.status().IsNotFound()) {
+    return Status::Corruption("customer " + std::to_string(customer_id) +
+                              ": merged into a customer that is missing");
+  }
+  return record;
+}
+
+Result<uint64_t> Customers::MergedInto(rocksdb::Transaction* txn,
+                                       uint64_t account_id,
+                                       uint64_t customer_id) {
+  CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, customer_id));
+  uint64_t at = customer_id;
+  for (int hop = 0; hop <= kMaxMergeHops; ++hop) {
+    std::string value;
+    rocksdb::ReadOptions ro;
+    auto* records = store_->family(Family::kRecords);
+    auto key = keys::MergedKey(account_id, at);
+    // Redirects are written once and never changed, so they are read
+    // without a lock.
+    auto s = txn != nullptr ? txn->Get(ro, records, key, &value)
+                            : store_->db()->Get(ro, records, key, &value);
+    if (s.IsNotFound()) return at == customer_id ? 0 : at;
+    if (!s.ok()) return FromRocks(s, "reading a merged customer");
+    if (value.size() != 8) {
+      return Status::Corruption("customer " + std::to_string(at) +
+                                ": the stored redirect is damaged");
+    }
+    at = keys::GetBigEndian64(value.data());
+  }
+  return Status::Corruption("customer " + std::to_string(customer_id) +
+                            ": its redirects form a cycle");
+}
+
+Status Customers::Missing(rocksdb::Transaction* txn, uint64_t account_id,
+                          uint64_t customer_id) {
+  auto survivor = MergedInto(txn, account_id, customer_id);
+  if (!survivor.ok()) return survivor.status();
+  if (*survivor == 0) return Status::NotFound(NotFoundMessage(customer_id));
+  return Status::NotFound("customer " + std::to_string(customer_id) +
+                          " was merged into customer " +
+                          std::to_string(*survivor));
+}
+
+Result<std::string> Customers::GetOwn(uint64_t account_id,
+                                      uint64_t customer_id) {
   CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, customer_id));
   std::string value;
   auto s = store_->db()->Get(
       rocksdb::ReadOptions(), store_->family(Family::kRecords),
       keys::CustomerKey(account_id, customer_id), &value);
-  if (s.IsNotFound()) return Status::NotFound(NotFoundMessage(customer_id));
+  if (s.IsNotFound()) return Missing(nullptr, account_id, customer_id);
   if (!s.ok()) return FromRocks(s, "reading a customer");
   std::string storage;
   if (!VerifyRecord<fb::Customer>(
@@ -503,7 +562,7 @@ Result<Page> Customers::Find(uint64_t account_id, Lookup by,
   page.done = candidates.size() <= limit;
   if (!page.done) candidates.pop_back();
   for (const auto& candidate : candidates) {
-    auto record = Get(account_id, candidate.id);
+    auto record = GetOwn(account_id, candidate.id);
     // The indexes and the records are read one after the other, not from
     // one snapshot: a record deleted or changed in between no longer
     // matches and is skipped.
@@ -538,9 +597,7 @@ Result<fb::CustomerT> Customers::LockForChild(rocksdb::Transaction* txn,
   CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, customer_id));
   auto stored = ReadCustomer(store_, txn, account_id, customer_id, true);
   if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) {
-    return Status::NotFound(NotFoundMessage(customer_id));
-  }
+  if (!stored->has_value()) return Missing(txn, account_id, customer_id);
   return DecodeCustomer(**stored, customer_id);
 }
 
@@ -557,8 +614,24 @@ Result<std::string> Customers::WriteInTransaction(rocksdb::Transaction* txn,
   auto s = txn->Put(store_->family(Family::kRecords),
                     keys::CustomerKey(after.account_id, after.id), record);
   if (!s.ok()) return FromRocks(s, "writing a customer");
-  CUSTDB_RETURN_IF_ERROR(WriteDerived(store_, txn, &before, after));
+  CUSTDB_RETURN_IF_ERROR(WriteDerived(store_, txn, &before, &after));
   return record;
+}
+
+Status Customers::RemoveInTransaction(rocksdb::Transaction* txn,
+                                      const fb::CustomerT& customer,
+                                      uint64_t survivor_id) {
+  auto* records = store_->family(Family::kRecords);
+  auto s =
+      txn->Delete(records, keys::CustomerKey(customer.account_id, customer.id));
+  if (!s.ok()) return FromRocks(s, "removing a customer");
+  CUSTDB_RETURN_IF_ERROR(WriteDerived(store_, txn, &customer, nullptr));
+  std::string target;
+  keys::PutBigEndian64(&target, survivor_id);
+  s = txn->Put(records, keys::MergedKey(customer.account_id, customer.id),
+               target);
+  if (!s.ok()) return FromRocks(s, "removing a customer");
+  return Status::Ok();
 }
 
 Result<std::string> Customers::Summary(uint64_t account_id) {
@@ -618,6 +691,33 @@ void ExpectCustomer(const keys::RecordKeyParts& key, std::string_view value,
   for (auto& k : CounterKeysOf(c)) context.ExpectCount(std::move(k));
   context.ExpectSequenceAtLeast(
       keys::CounterKey(c.account_id, CounterTag::kCustomerNumber), c.number);
+}
+
+}  // namespace custdb
+
+namespace custdb {
+
+void ExpectMergedCustomer(const keys::RecordKeyParts& key,
+                          std::string_view value, CheckContext& context) {
+  if (value.size() != 8) {
+    context.Issue(key.account_id, key.id,
+                  "a merged customer's redirect is "
+                  "malformed");
+    return;
+  }
+  uint64_t survivor = keys::GetBigEndian64(value.data());
+  if (survivor == 0 || survivor == key.id) {
+    context.Issue(key.account_id, key.id,
+                  "a merged customer's redirect names no other customer");
+    return;
+  }
+  // Customers sort before redirects in an account, so every customer of
+  // the account is known by now.
+  if (context.HasCustomer(key.account_id, key.id)) {
+    context.Issue(key.account_id, key.id,
+                  "a merged customer's record is still stored");
+  }
+  context.NoteRedirect(key.account_id, key.id, survivor);
 }
 
 }  // namespace custdb

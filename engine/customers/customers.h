@@ -49,9 +49,27 @@ class Customers {
                               const fb::CustomerDraft& draft,
                               const CreateOptions& options);
 
-  // The stored record, or kNotFound when the id is not a customer of this
-  // account.
+  // The stored record. The id of a customer merged into another resolves
+  // to the survivor's record, through any chain of merges. kNotFound when
+  // the id is neither a customer nor a merged customer of this account.
   Result<std::string> Get(uint64_t account_id, uint64_t customer_id);
+
+  // The record stored under this very id, for the calls that act on the
+  // customer's own children (lists, uploads): a merged id is kNotFound,
+  // and the message names the customer it was merged into.
+  Result<std::string> GetOwn(uint64_t account_id, uint64_t customer_id);
+
+  // The customer a merged id resolves to (the end of its chain of
+  // redirects), or 0 when the id was never merged. Reads through `txn`
+  // when it is not null, else the latest committed state.
+  Result<uint64_t> MergedInto(rocksdb::Transaction* txn, uint64_t account_id,
+                              uint64_t customer_id);
+
+  // The kNotFound of a customer id with no record: "customer 5 was merged
+  // into customer 7" for a merged id, else "customer 5 not found in this
+  // account".
+  Status Missing(rocksdb::Transaction* txn, uint64_t account_id,
+                 uint64_t customer_id);
 
   // Applies a patch. With `expected_version` other than 0 the update
   // happens only when the stored version equals it (kConflict otherwise).
@@ -94,6 +112,14 @@ class Customers {
                                          fb::CustomerT after,
                                          bool bump_version);
 
+  // Removes `customer` (read with LockForChild) with its index entries and
+  // counter contributions inside `txn`, and leaves a redirect from its id
+  // to `survivor_id`, which the caller has locked too. For a merge, once
+  // every child of the customer has moved to the survivor.
+  Status RemoveInTransaction(rocksdb::Transaction* txn,
+                             const fb::CustomerT& customer,
+                             uint64_t survivor_id);
+
  private:
   // Reads the record under its lock, checks the expected version, lets
   // `change` edit a copy, and writes the copy with its index and counter
@@ -108,6 +134,12 @@ class Customers {
 // Declares to the checker what a stored customer implies.
 void ExpectCustomer(const keys::RecordKeyParts& key, std::string_view value,
                     CheckContext& context);
+
+// Declares to the checker what a merged customer's redirect implies: that
+// no customer is stored under its id, and that it names a customer or
+// another redirect.
+void ExpectMergedCustomer(const keys::RecordKeyParts& key,
+                          std::string_view value, CheckContext& context);
 
 // The index keys and counters a record contributes; shared by the write
 // path and the checker, so the two cannot disagree on what should exist.

@@ -169,6 +169,27 @@ class ContentReader {
 
 }  // namespace
 
+Status WriteFileInfo(Store* store, rocksdb::Transaction* txn,
+                     const fb::FileInfoT* before, const fb::FileInfoT* after) {
+  const fb::FileInfoT& any = after != nullptr ? *after : *before;
+  std::string key =
+      keys::RecordKey(any.account_id, keys::RecordTag::kFile, any.id);
+  rocksdb::Status s =
+      after != nullptr
+          ? txn->Put(store->family(Family::kRecords), key, PackRecord(*after))
+          : txn->Delete(store->family(Family::kRecords), key);
+  if (!s.ok()) return FromRocks(s, "writing a file");
+  auto entry = [](const fb::FileInfoT* info) {
+    std::vector<std::string> out;
+    if (info != nullptr) {
+      out.push_back(keys::ChildKey(info->account_id, info->customer_id,
+                                   keys::RecordTag::kFile, info->id));
+    }
+    return out;
+  };
+  return ReplaceIndexEntries(store, txn, entry(before), entry(after));
+}
+
 bool FileChunkIntact(std::string_view value) {
   if (value.size() < 8) return false;
   return keys::GetBigEndian64(value.data()) ==
@@ -307,18 +328,9 @@ Result<std::string> FileWriter::Commit() {
         auto customer =
             customers_->LockForChild(txn, info_.account_id, info_.customer_id);
         if (!customer.ok()) return customer.status();
-        auto s = txn->Put(
-            store_->family(Family::kRecords),
-            keys::RecordKey(info_.account_id, keys::RecordTag::kFile, info_.id),
-            record);
-        if (!s.ok()) return FromRocks(s, "committing a file");
-        s = txn->Put(store_->family(Family::kIndexes),
-                     keys::ChildKey(info_.account_id, info_.customer_id,
-                                    keys::RecordTag::kFile, info_.id),
-                     rocksdb::Slice());
-        if (!s.ok()) return FromRocks(s, "committing a file");
-        s = txn->Delete(store_->family(Family::kIndexes),
-                        keys::PendingFileKey(info_.account_id, info_.id));
+        CUSTDB_RETURN_IF_ERROR(WriteFileInfo(store_, txn, nullptr, &info_));
+        auto s = txn->Delete(store_->family(Family::kIndexes),
+                             keys::PendingFileKey(info_.account_id, info_.id));
         if (!s.ok()) return FromRocks(s, "committing a file");
         s = txn->Commit();
         if (!s.ok()) return FromRocks(s, "committing a file");
@@ -362,7 +374,7 @@ Result<std::unique_ptr<FileWriter>> Files::Begin(uint64_t account_id,
   CUSTDB_RETURN_IF_ERROR(NormalizeFileDraft(draft, &info));
   // Checked now so that a host does not upload a file for nothing; the
   // commit checks again, under the customer's lock.
-  auto customer = customers_->Get(account_id, customer_id);
+  auto customer = customers_->GetOwn(account_id, customer_id);
   if (!customer.ok()) return customer.status();
   auto id = store_->AllocateId();
   if (!id.ok()) return id.status();
@@ -403,7 +415,7 @@ Result<Page> Files::List(uint64_t account_id, uint64_t customer_id,
                          fb::FileCategory category, const std::string& after,
                          size_t limit) {
   CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, customer_id));
-  auto customer = customers_->Get(account_id, customer_id);
+  auto customer = customers_->GetOwn(account_id, customer_id);
   if (!customer.ok()) return customer.status();
   std::string prefix =
       keys::ChildPrefix(account_id, customer_id, keys::RecordTag::kFile);
@@ -454,12 +466,9 @@ Status Files::Delete(uint64_t account_id, uint64_t file_id) {
                }
                auto info = DecodeFileInfo(**stored, file_id);
                if (!info.ok()) return info.status();
-               auto s = txn->Delete(store_->family(Family::kRecords), key);
-               if (!s.ok()) return FromRocks(s, "deleting a file");
-               s = txn->Delete(store_->family(Family::kIndexes),
-                               keys::ChildKey(account_id, info->customer_id,
-                                              keys::RecordTag::kFile, file_id));
-               if (!s.ok()) return FromRocks(s, "deleting a file");
+               CUSTDB_RETURN_IF_ERROR(
+                   WriteFileInfo(store_, txn, &*info, nullptr));
+               rocksdb::Status s;
                // At most 100 chunks at the default 25 MiB limit: small
                // enough for one transaction.
                auto* files = store_->family(Family::kFiles);

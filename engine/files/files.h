@@ -35,6 +35,13 @@ inline constexpr size_t kMaxContentTypeBytes = 127;
 // trimmed, content_type lower-cased).
 Status NormalizeFileDraft(const fb::FileDraft& draft, fb::FileInfoT* out);
 
+// Writes the FileInfo `after` (null: deletes the record) in place of
+// `before` (null: a new file) inside `txn`, with its entry in its
+// customer's list. The chunks, keyed by the file's id alone, are not
+// touched.
+Status WriteFileInfo(Store* store, rocksdb::Transaction* txn,
+                     const fb::FileInfoT* before, const fb::FileInfoT* after);
+
 // Writes one file. Belongs to one thread at a time. Destroying a writer
 // that was not committed abandons the file: its chunks and its marker are
 // deleted, and nothing of it was ever visible.

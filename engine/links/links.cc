@@ -51,6 +51,35 @@ Result<std::string> ReadLink(Store* store, rocksdb::Transaction* txn,
 
 }  // namespace
 
+Status WriteLink(Store* store, rocksdb::Transaction* txn,
+                 const fb::LinkT* before, const fb::LinkT* after) {
+  auto* indexes = store->family(Family::kIndexes);
+  if (before != nullptr) {
+    auto s = txn->Delete(indexes,
+                         keys::LinkKey(before->account_id, before->customer_id,
+                                       before->kind, before->external_id));
+    if (s.ok() && after == nullptr) {
+      s = txn->Delete(indexes,
+                      keys::LinkTargetKey(before->account_id, before->kind,
+                                          before->external_id));
+    }
+    if (!s.ok()) return FromRocks(s, "writing a link");
+  }
+  if (after == nullptr) return Status::Ok();
+  auto s = txn->Put(indexes,
+                    keys::LinkKey(after->account_id, after->customer_id,
+                                  after->kind, after->external_id),
+                    PackRecord(*after));
+  if (s.ok()) {
+    s = txn->Put(
+        indexes,
+        keys::LinkTargetKey(after->account_id, after->kind, after->external_id),
+        BigEndian(after->customer_id));
+  }
+  if (!s.ok()) return FromRocks(s, "writing a link");
+  return Status::Ok();
+}
+
 Result<std::string> NormalizeLinkKind(std::string_view kind) {
   std::string out(kind);
   for (char& c : out) {
@@ -119,14 +148,8 @@ Result<std::string> Links::Add(uint64_t account_id, uint64_t customer_id,
         link.external_id = external_id;
         link.created_at_ms = NowMs();
         std::string record = PackRecord(link);
-        auto* indexes = store_->family(Family::kIndexes);
-        auto s = txn->Put(
-            indexes, keys::LinkKey(account_id, customer_id, *kind, external_id),
-            record);
-        if (!s.ok()) return FromRocks(s, "adding a link");
-        s = txn->Put(indexes, target_key, BigEndian(customer_id));
-        if (!s.ok()) return FromRocks(s, "adding a link");
-        s = txn->Commit();
+        CUSTDB_RETURN_IF_ERROR(WriteLink(store_, txn, nullptr, &link));
+        auto s = txn->Commit();
         if (!s.ok()) return FromRocks(s, "adding a link");
         return record;
       });
@@ -151,6 +174,10 @@ Status Links::Remove(uint64_t account_id, uint64_t customer_id,
                                                link_key, /*for_update=*/false);
                if (!stored.ok()) return stored.status();
                if (!stored->has_value()) {
+                 // A merged customer's links are the survivor's now; say
+                 // so rather than that this one is missing.
+                 auto customer = customers_->GetOwn(account_id, customer_id);
+                 if (!customer.ok()) return customer.status();
                  return Status::NotFound("link: not linked to customer " +
                                          std::to_string(customer_id));
                }
@@ -209,7 +236,7 @@ Result<std::string> Links::Find(uint64_t account_id, std::string_view kind_in,
 Result<Page> Links::List(uint64_t account_id, uint64_t customer_id,
                          const std::string& after, size_t limit) {
   CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, customer_id));
-  auto customer = customers_->Get(account_id, customer_id);
+  auto customer = customers_->GetOwn(account_id, customer_id);
   if (!customer.ok()) return customer.status();
   std::string prefix = keys::LinkPrefix(account_id, customer_id);
   if (!after.empty() && after.compare(0, prefix.size(), prefix) != 0) {

@@ -29,6 +29,13 @@ Result<std::string> NormalizeLinkKind(std::string_view kind);
 // An external id checked: 1 to 128 bytes of printable UTF-8, as given.
 Status CheckExternalId(std::string_view external_id);
 
+// Writes the link `after` (null: removes it) in place of `before` (null:
+// a new link) inside `txn`: the customer's entry, whose value is the Link
+// record, and the target entry naming the customer. The caller holds the
+// target key's lock.
+Status WriteLink(Store* store, rocksdb::Transaction* txn,
+                 const fb::LinkT* before, const fb::LinkT* after);
+
 class Links {
  public:
   Links(Store* store, Customers* customers)

@@ -79,28 +79,6 @@ Status CheckVersion(const fb::LocationT& location, uint64_t expected) {
                           ", not the expected " + std::to_string(expected));
 }
 
-Result<std::string> WriteLocation(Store* store, rocksdb::Transaction* txn,
-                                  const fb::LocationT* before,
-                                  const fb::LocationT* after) {
-  const fb::LocationT& any = after != nullptr ? *after : *before;
-  std::string key =
-      keys::RecordKey(any.account_id, RecordTag::kLocation, any.id);
-  std::string record;
-  rocksdb::Status s;
-  if (after != nullptr) {
-    record = PackRecord(*after);
-    s = txn->Put(store->family(Family::kRecords), key, record);
-  } else {
-    s = txn->Delete(store->family(Family::kRecords), key);
-  }
-  if (!s.ok()) return FromRocks(s, "writing a location");
-  CUSTDB_RETURN_IF_ERROR(ReplaceIndexEntries(
-      store, txn,
-      before != nullptr ? IndexKeysOf(*before) : std::vector<std::string>(),
-      after != nullptr ? IndexKeysOf(*after) : std::vector<std::string>()));
-  return record;
-}
-
 Result<uint64_t> CustomerOfLocation(const std::string& bytes, uint64_t id) {
   return VerifiedCustomerOf<fb::Location>(bytes, id, kWhat);
 }
@@ -140,6 +118,28 @@ std::vector<std::string> IndexKeysOf(const fb::LocationT& l) {
       keys::ChildIndexKey(l.account_id, IndexTag::kAddress, l.address_key,
                           l.customer_id, l.id),
   };
+}
+
+Result<std::string> WriteLocation(Store* store, rocksdb::Transaction* txn,
+                                  const fb::LocationT* before,
+                                  const fb::LocationT* after) {
+  const fb::LocationT& any = after != nullptr ? *after : *before;
+  std::string key =
+      keys::RecordKey(any.account_id, RecordTag::kLocation, any.id);
+  std::string record;
+  rocksdb::Status s;
+  if (after != nullptr) {
+    record = PackRecord(*after);
+    s = txn->Put(store->family(Family::kRecords), key, record);
+  } else {
+    s = txn->Delete(store->family(Family::kRecords), key);
+  }
+  if (!s.ok()) return FromRocks(s, "writing a location");
+  CUSTDB_RETURN_IF_ERROR(ReplaceIndexEntries(
+      store, txn,
+      before != nullptr ? IndexKeysOf(*before) : std::vector<std::string>(),
+      after != nullptr ? IndexKeysOf(*after) : std::vector<std::string>()));
+  return record;
 }
 
 Result<std::string> Locations::Add(uint64_t account_id, uint64_t customer_id,
@@ -230,7 +230,7 @@ Status Locations::Delete(uint64_t account_id, uint64_t location_id,
 
 Result<Page> Locations::List(uint64_t account_id, uint64_t customer_id,
                              const std::string& after, size_t limit) {
-  auto customer = customers_->Get(account_id, customer_id);
+  auto customer = customers_->GetOwn(account_id, customer_id);
   if (!customer.ok()) return customer.status();
   return ListChildren(store_, account_id, customer_id, RecordTag::kLocation,
                       after, limit, CustomerOfLocation);

@@ -40,6 +40,13 @@ Status NormalizeLocation(fb::LocationT* location);
 // customer and its address key. Shared by the write paths and the checker.
 std::vector<std::string> IndexKeysOf(const fb::LocationT& location);
 
+// Writes `after` (null: deletes the record) in place of `before` (null: a
+// new record) inside `txn`, with its index entries. Returns the bytes
+// written (empty after a delete).
+Result<std::string> WriteLocation(Store* store, rocksdb::Transaction* txn,
+                                  const fb::LocationT* before,
+                                  const fb::LocationT* after);
+
 class Locations {
  public:
   // Neither pointer is owned; both must outlive this object.

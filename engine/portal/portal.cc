@@ -65,6 +65,51 @@ bool DecodeToken(std::string_view token, unsigned char* raw) {
 
 }  // namespace
 
+Status WritePortalLink(Store* store, rocksdb::Transaction* txn,
+                       const fb::PortalLinkT* before,
+                       const fb::PortalLinkT* after) {
+  const fb::PortalLinkT& any = after != nullptr ? *after : *before;
+  std::string key =
+      keys::RecordKey(any.account_id, keys::RecordTag::kPortalLink, any.id);
+  rocksdb::Status s =
+      after != nullptr
+          ? txn->Put(store->family(Family::kRecords), key, PackRecord(*after))
+          : txn->Delete(store->family(Family::kRecords), key);
+  if (!s.ok()) return FromRocks(s, "writing a portal link");
+  auto entry = [](const fb::PortalLinkT* link) {
+    std::vector<std::string> out;
+    if (link != nullptr) {
+      out.push_back(keys::ChildKey(link->account_id, link->customer_id,
+                                   keys::RecordTag::kPortalLink, link->id));
+    }
+    return out;
+  };
+  CUSTDB_RETURN_IF_ERROR(
+      ReplaceIndexEntries(store, txn, entry(before), entry(after)));
+  // The token entry's value is the link's id, which never changes.
+  auto token_key = [](const fb::PortalLinkT* link) {
+    if (link == nullptr || link->revoked || link->token_hash.empty()) {
+      return std::string();
+    }
+    return keys::PortalTokenKey(
+        link->account_id,
+        std::string(link->token_hash.begin(), link->token_hash.end()));
+  };
+  std::string old_token = token_key(before);
+  std::string new_token = token_key(after);
+  if (old_token == new_token) return Status::Ok();
+  auto* indexes = store->family(Family::kIndexes);
+  if (!old_token.empty()) {
+    s = txn->Delete(indexes, old_token);
+    if (!s.ok()) return FromRocks(s, "writing a portal link");
+  }
+  if (!new_token.empty()) {
+    s = txn->Put(indexes, new_token, BigEndian(any.id));
+    if (!s.ok()) return FromRocks(s, "writing a portal link");
+  }
+  return Status::Ok();
+}
+
 Portal::Portal(Store* store, Customers* customers, Clock now)
     : store_(store),
       customers_(customers),
@@ -120,21 +165,8 @@ Result<std::string> Portal::Issue(uint64_t account_id, uint64_t customer_id,
       store_, [&](rocksdb::Transaction* txn) -> Result<bool> {
         auto customer = customers_->LockForChild(txn, account_id, customer_id);
         if (!customer.ok()) return customer.status();
-        auto s = txn->Put(
-            store_->family(Family::kRecords),
-            keys::RecordKey(account_id, keys::RecordTag::kPortalLink, link.id),
-            PackRecord(link));
-        if (!s.ok()) return FromRocks(s, "issuing a portal link");
-        auto* indexes = store_->family(Family::kIndexes);
-        s = txn->Put(indexes,
-                     keys::ChildKey(account_id, customer_id,
-                                    keys::RecordTag::kPortalLink, link.id),
-                     rocksdb::Slice());
-        if (!s.ok()) return FromRocks(s, "issuing a portal link");
-        s = txn->Put(indexes, keys::PortalTokenKey(account_id, hash),
-                     BigEndian(link.id));
-        if (!s.ok()) return FromRocks(s, "issuing a portal link");
-        s = txn->Commit();
+        CUSTDB_RETURN_IF_ERROR(WritePortalLink(store_, txn, nullptr, &link));
+        auto s = txn->Commit();
         if (!s.ok()) return FromRocks(s, "issuing a portal link");
         return true;
       });
@@ -182,7 +214,7 @@ Status Portal::Revoke(uint64_t account_id, uint64_t link_id) {
 Result<Page> Portal::List(uint64_t account_id, uint64_t customer_id,
                           const std::string& after, size_t limit) {
   CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, customer_id));
-  auto customer = customers_->Get(account_id, customer_id);
+  auto customer = customers_->GetOwn(account_id, customer_id);
   if (!customer.ok()) return customer.status();
   std::string prefix =
       keys::ChildPrefix(account_id, customer_id, keys::RecordTag::kPortalLink);

@@ -33,6 +33,13 @@ inline constexpr size_t kPortalTokenHashBytes = 32;
 inline constexpr char kNoPortalLinkMessage[] =
     "token: does not open an active portal link";
 
+// Writes the stored link `after` (null: deletes the record) in place of
+// `before` (null: a new link) inside `txn`, with its entry in its
+// customer's list and, while it is active, its token entry.
+Status WritePortalLink(Store* store, rocksdb::Transaction* txn,
+                       const fb::PortalLinkT* before,
+                       const fb::PortalLinkT* after);
+
 class Portal {
  public:
   // Milliseconds since the Unix epoch; tests pass a clock of their own.

@@ -127,6 +127,10 @@ std::string CounterKey(uint64_t account_id, CounterTag tag, uint64_t id) {
       .Take();
 }
 
+std::string MergedKey(uint64_t account_id, uint64_t customer_id) {
+  return RecordKey(account_id, RecordTag::kMerged, customer_id);
+}
+
 std::string RecordKey(uint64_t account_id, RecordTag tag, uint64_t id) {
   return KeyBuilder(account_id)
       .AppendU8(static_cast<uint8_t>(tag))

@@ -23,6 +23,9 @@ enum class RecordTag : uint8_t {
   kFile = 'F',
   kTag = 'T',
   kPortalLink = 'Q',
+  // A customer merged into another: its old id -> the survivor's id (8
+  // bytes big-endian), so that the old id still resolves.
+  kMerged = 'M',
 };
 
 // The first byte after the account id in the indexes family.
@@ -107,6 +110,10 @@ std::string CustomerKey(uint64_t account_id, uint64_t customer_id);
 
 // The prefix of every customer record of an account.
 std::string CustomerPrefix(uint64_t account_id);
+
+// The redirect left by a customer merged into another (records family):
+// account, kMerged, the merged customer's id -> the survivor's id.
+std::string MergedKey(uint64_t account_id, uint64_t customer_id);
 
 // An index entry: account, tag, value, customer id.
 std::string IndexKey(uint64_t account_id, IndexTag tag, std::string_view value,

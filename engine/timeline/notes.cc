@@ -51,6 +51,32 @@ Result<fb::NoteT> DecodeNote(std::string_view bytes, uint64_t note_id) {
 
 }  // namespace
 
+Result<std::string> WriteNote(Store* store, rocksdb::Transaction* txn,
+                              const fb::NoteT* before, const fb::NoteT* after) {
+  const fb::NoteT& any = after != nullptr ? *after : *before;
+  std::string key = keys::RecordKey(any.account_id, RecordTag::kNote, any.id);
+  std::string record;
+  rocksdb::Status s;
+  if (after != nullptr) {
+    record = PackRecord(*after);
+    s = txn->Put(store->family(Family::kRecords), key, record);
+  } else {
+    s = txn->Delete(store->family(Family::kRecords), key);
+  }
+  if (!s.ok()) return FromRocks(s, "writing a note");
+  auto entry = [](const fb::NoteT* note) {
+    std::vector<std::string> out;
+    if (note != nullptr) {
+      out.push_back(keys::ChildKey(note->account_id, note->customer_id,
+                                   RecordTag::kNote, note->id));
+    }
+    return out;
+  };
+  CUSTDB_RETURN_IF_ERROR(
+      ReplaceIndexEntries(store, txn, entry(before), entry(after)));
+  return record;
+}
+
 Result<std::string> Notes::Add(uint64_t account_id, uint64_t customer_id,
                                const fb::NoteDraft& draft) {
   CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, customer_id));
@@ -74,19 +100,11 @@ Result<std::string> Notes::Add(uint64_t account_id, uint64_t customer_id,
         note.created_at_ms = NowMs();
         note.updated_at_ms = note.created_at_ms;
         note.version = 1;
-        std::string record = PackRecord(note);
-        auto s = txn->Put(store_->family(Family::kRecords),
-                          keys::RecordKey(account_id, RecordTag::kNote, *id),
-                          record);
+        auto record = WriteNote(store_, txn, nullptr, &note);
+        if (!record.ok()) return record.status();
+        auto s = txn->Commit();
         if (!s.ok()) return FromRocks(s, "adding a note");
-        s = txn->Put(
-            store_->family(Family::kIndexes),
-            keys::ChildKey(account_id, customer_id, RecordTag::kNote, *id),
-            rocksdb::Slice());
-        if (!s.ok()) return FromRocks(s, "adding a note");
-        s = txn->Commit();
-        if (!s.ok()) return FromRocks(s, "adding a note");
-        return record;
+        return std::move(*record);
       });
 }
 
@@ -135,19 +153,17 @@ Result<std::string> Notes::Update(uint64_t account_id, uint64_t note_id,
       store_, [&](rocksdb::Transaction* txn) -> Result<std::string> {
         auto stored = LockNote(txn, account_id, note_id, expected_version);
         if (!stored.ok()) return stored.status();
-        fb::NoteT& note = stored->note;
-        if (!has_body || note.body == body) return std::move(stored->bytes);
+        const fb::NoteT& before = stored->note;
+        if (!has_body || before.body == body) return std::move(stored->bytes);
+        fb::NoteT note = before;
         note.body = body;
         note.version += 1;
         note.updated_at_ms = std::max(NowMs(), note.updated_at_ms);
-        std::string record = PackRecord(note);
-        auto s = txn->Put(
-            store_->family(Family::kRecords),
-            keys::RecordKey(account_id, RecordTag::kNote, note_id), record);
+        auto record = WriteNote(store_, txn, &before, &note);
+        if (!record.ok()) return record.status();
+        auto s = txn->Commit();
         if (!s.ok()) return FromRocks(s, "updating a note");
-        s = txn->Commit();
-        if (!s.ok()) return FromRocks(s, "updating a note");
-        return record;
+        return std::move(*record);
       });
 }
 
@@ -158,15 +174,9 @@ Status Notes::Delete(uint64_t account_id, uint64_t note_id,
       store_, [&](rocksdb::Transaction* txn) -> Result<bool> {
         auto stored = LockNote(txn, account_id, note_id, expected_version);
         if (!stored.ok()) return stored.status();
-        auto s =
-            txn->Delete(store_->family(Family::kRecords),
-                        keys::RecordKey(account_id, RecordTag::kNote, note_id));
-        if (!s.ok()) return FromRocks(s, "deleting a note");
-        s = txn->Delete(store_->family(Family::kIndexes),
-                        keys::ChildKey(account_id, stored->note.customer_id,
-                                       RecordTag::kNote, note_id));
-        if (!s.ok()) return FromRocks(s, "deleting a note");
-        s = txn->Commit();
+        CUSTDB_RETURN_IF_ERROR(
+            WriteNote(store_, txn, &stored->note, nullptr).status());
+        auto s = txn->Commit();
         if (!s.ok()) return FromRocks(s, "deleting a note");
         return true;
       });
@@ -183,7 +193,7 @@ Result<Page> Notes::List(uint64_t account_id, uint64_t customer_id,
     }
     after_id = keys::GetBigEndian64(after.data());
   }
-  auto customer = customers_->Get(account_id, customer_id);
+  auto customer = customers_->GetOwn(account_id, customer_id);
   if (!customer.ok()) return customer.status();
 
   // The list entries and the records are read from one snapshot, so every

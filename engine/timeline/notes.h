@@ -21,6 +21,12 @@ namespace custdb {
 inline constexpr size_t kMaxNoteAuthorBytes = 200;
 inline constexpr size_t kMaxNoteBodyBytes = 20000;
 
+// Writes `after` (null: deletes the record) in place of `before` (null: a
+// new note) inside `txn`, with its entry in its customer's list. Returns
+// the bytes written (empty after a delete).
+Result<std::string> WriteNote(Store* store, rocksdb::Transaction* txn,
+                              const fb::NoteT* before, const fb::NoteT* after);
+
 class Notes {
  public:
   Notes(Store* store, Customers* customers)

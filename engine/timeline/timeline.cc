@@ -60,6 +60,45 @@ Status VerifyEntry(const std::string& bytes, std::string_view what) {
 
 }  // namespace
 
+Result<std::string> WriteTimelineEntry(Store* store, rocksdb::Transaction* txn,
+                                       const fb::TimelineEntryT* before,
+                                       const fb::TimelineEntryT* after) {
+  auto entry_key = [](const fb::TimelineEntryT& e) {
+    return keys::TimelineKey(e.account_id, e.customer_id, e.occurred_at_ms,
+                             e.id);
+  };
+  auto channel_key = [](const fb::TimelineEntryT& e) {
+    return keys::TimelineChannelKey(e.account_id, e.customer_id,
+                                    static_cast<uint8_t>(e.channel),
+                                    e.occurred_at_ms, e.id);
+  };
+  auto* timeline = store->family(Family::kTimeline);
+  auto* indexes = store->family(Family::kIndexes);
+  if (before != nullptr) {
+    auto s = txn->Delete(timeline, entry_key(*before));
+    if (s.ok()) s = txn->Delete(timeline, channel_key(*before));
+    if (s.ok() && !before->external_ref.empty()) {
+      s = txn->Delete(
+          indexes, keys::TimelineRefKey(before->account_id, before->customer_id,
+                                        before->external_ref));
+    }
+    if (!s.ok()) return FromRocks(s, "writing a timeline entry");
+  }
+  if (after == nullptr) return std::string();
+  std::string key = entry_key(*after);
+  std::string record = PackRecord(*after);
+  auto s = txn->Put(timeline, key, record);
+  if (s.ok()) s = txn->Put(timeline, channel_key(*after), rocksdb::Slice());
+  if (s.ok() && !after->external_ref.empty()) {
+    s = txn->Put(indexes,
+                 keys::TimelineRefKey(after->account_id, after->customer_id,
+                                      after->external_ref),
+                 key);
+  }
+  if (!s.ok()) return FromRocks(s, "writing a timeline entry");
+  return record;
+}
+
 bool Timeline::IsEntryChannel(fb::TimelineChannel channel) {
   return channel > fb::TimelineChannel::Unspecified &&
          channel <= fb::TimelineChannel::MAX;
@@ -111,23 +150,8 @@ Result<AppendResult> Timeline::Append(uint64_t account_id, uint64_t customer_id,
         entry->account_id = account_id;
         entry->customer_id = customer_id;
         entry->created_at_ms = NowMs();
-        std::string key = keys::TimelineKey(account_id, customer_id,
-                                            entry->occurred_at_ms, entry->id);
-        std::string record = PackRecord(*entry);
-        auto* timeline = store_->family(Family::kTimeline);
-        auto s = txn->Put(timeline, key, record);
-        if (!s.ok()) return FromRocks(s, "append");
-        s = txn->Put(
-            timeline,
-            keys::TimelineChannelKey(account_id, customer_id,
-                                     static_cast<uint8_t>(entry->channel),
-                                     entry->occurred_at_ms, entry->id),
-            rocksdb::Slice());
-        if (!s.ok()) return FromRocks(s, "append");
-        if (!ref_key.empty()) {
-          s = txn->Put(store_->family(Family::kIndexes), ref_key, key);
-          if (!s.ok()) return FromRocks(s, "append");
-        }
+        auto record = WriteTimelineEntry(store_, txn, nullptr, &*entry);
+        if (!record.ok()) return record.status();
 
         // An entry from the past leaves the last activity where it is.
         if (entry->occurred_at_ms > before->last_activity_at_ms) {
@@ -137,9 +161,9 @@ Result<AppendResult> Timeline::Append(uint64_t account_id, uint64_t customer_id,
               txn, *before, std::move(after), /*bump_version=*/false);
           if (!written.ok()) return written.status();
         }
-        s = txn->Commit();
+        auto s = txn->Commit();
         if (!s.ok()) return FromRocks(s, "append");
-        return AppendResult{std::move(record), false};
+        return AppendResult{std::move(*record), false};
       });
 }
 
@@ -183,7 +207,7 @@ Result<Page> Timeline::List(uint64_t account_id, uint64_t customer_id,
     position = keys::ParseTimelinePosition(after);
     if (!position) return Status::InvalidArgument("resume_token: is damaged");
   }
-  auto customer = customers_->Get(account_id, customer_id);
+  auto customer = customers_->GetOwn(account_id, customer_id);
   if (!customer.ok()) return customer.status();
 
   // The whole list reads its own keys and, for a channel, each entry from

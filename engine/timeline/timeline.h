@@ -26,6 +26,14 @@ struct AppendResult {
   bool existed = false;  // the external_ref already named this entry
 };
 
+// Writes the entry `after` (null: deletes it) in place of `before` (null:
+// a new entry) inside `txn`: its key, its channel key and, when it has an
+// external_ref, its reference entry. Returns the bytes written (empty
+// after a delete).
+Result<std::string> WriteTimelineEntry(Store* store, rocksdb::Transaction* txn,
+                                       const fb::TimelineEntryT* before,
+                                       const fb::TimelineEntryT* after);
+
 class Timeline {
  public:
   Timeline(Store* store, Customers* customers)
