@@ -517,7 +517,9 @@ class Generator:
         lower = word.lower()
         for _ in range(20):
             # People get the first letter right far more often.
-            i = rng.randint(1, len(lower) - 1) if len(lower) > 1 else 0
+            i = 0
+            if len(lower) > 1 and rng.random() >= 0.05:
+                i = rng.randint(1, len(lower) - 1)
             op = rng.random()
             if op < 0.4 and lower[i] in KEYBOARD:
                 out = lower[:i] + rng.choice(KEYBOARD[lower[i]]) + lower[i + 1 :]
@@ -548,7 +550,7 @@ class Generator:
         ):
             nicks = self.nicknames[name]
             same_start = [x for x in nicks if x[0] == name[0]]
-            pool = same_start if same_start and rng.random() < 0.6 else nicks
+            pool = same_start if same_start and rng.random() < 0.8 else nicks
             return capitalize(rng.choice(pool))
         if name in self.given_names:
             return capitalize(rng.choice(self.given_names[name]))
@@ -850,7 +852,7 @@ class Generator:
             if kind in ("typo", "nickname", "swapped"):
                 while True:
                     c = self.new_customer(kind="Individual", email=wants_email)
-                    if kind == "swapped" and not c["last"]:
+                    if kind in ("swapped", "nickname") and not c["last"]:
                         continue
                     if kind == "nickname" and self.nickname_probe(c["first"]):
                         continue
