@@ -844,11 +844,11 @@ class Generator:
     def original_for(self, group, kind, signals):
         rng = self.rng
         if group == "duplicate":
-            if kind == "company_suffix":
-                return self.new_customer(kind="Company")
             if kind == "email_variant":
                 return self.new_customer(email=True, gmail=True)
             wants_email = True if ("email" in signals or kind == "format") else None
+            if kind == "company_suffix":
+                return self.new_customer(kind="Company", email=wants_email)
             if kind in ("typo", "nickname", "swapped"):
                 while True:
                     c = self.new_customer(kind="Individual", email=wants_email)
