@@ -243,7 +243,8 @@ struct FindResult {
 std::pair<size_t, int> FindCandidate(custdb_store* store, uint64_t customer,
                                      uint64_t wanted, uint32_t limit,
                                      std::vector<double>* latencies_ms) {
-  custdb_duplicate_options options = {CUSTDB_DUPLICATE_OPTIONS_VERSION, limit};
+  custdb_duplicate_options options = CUSTDB_DUPLICATE_OPTIONS_INIT;
+  options.limit = limit;
   custdb_buffer* buffer = nullptr;
   const auto start = Clock::now();
   Check(
