@@ -1,0 +1,236 @@
+#include "bench/dataset.h"
+
+#include <flatbuffers/flatbuffers.h>
+#include <flatbuffers/idl.h>
+
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <stdexcept>
+#include <string_view>
+
+#include "custdb_generated.h"
+
+namespace custdb::bench {
+namespace {
+
+struct BufferFree {
+  void operator()(custdb_buffer* buffer) const { custdb_buffer_free(buffer); }
+};
+using Buffer = std::unique_ptr<custdb_buffer, BufferFree>;
+
+std::string Where(const std::string& path, size_t line_number) {
+  return path + ":" + std::to_string(line_number);
+}
+
+std::ifstream Open(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) throw std::runtime_error(path + ": cannot be opened");
+  return file;
+}
+
+// Splits a line at every `separator`; the fields point into `line`.
+std::vector<std::string_view> Split(std::string_view line, char separator) {
+  std::vector<std::string_view> fields;
+  size_t start = 0;
+  while (true) {
+    const size_t end = line.find(separator, start);
+    fields.push_back(line.substr(start, end - start));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return fields;
+}
+
+std::vector<Pair> ReadPairs(const std::string& path) {
+  std::ifstream file = Open(path);
+  std::vector<Pair> pairs;
+  std::string line;
+  size_t line_number = 0;
+  while (std::getline(file, line)) {
+    if (++line_number == 1 || line.empty()) continue;  // the header
+    const auto fields = Split(line, ',');
+    if (fields.size() != 3) {
+      throw std::runtime_error(Where(path, line_number) +
+                               ": expected ref_a,ref_b,kind");
+    }
+    pairs.push_back({std::string(fields[0]), std::string(fields[1]),
+                     std::string(fields[2])});
+  }
+  return pairs;
+}
+
+std::vector<Row> ReadFlat(const std::string& path) {
+  std::ifstream file = Open(path);
+  std::vector<Row> rows;
+  std::string line;
+  size_t line_number = 0;
+  while (std::getline(file, line)) {
+    if (++line_number == 1 || line.empty()) continue;  // the header
+    const auto f = Split(line, '\t');
+    if (f.size() != 11) {
+      throw std::runtime_error(Where(path, line_number) +
+                               ": expected 11 tab-separated columns");
+    }
+    rows.push_back({std::string(f[0]), std::string(f[1]), std::string(f[2]),
+                    std::string(f[3]), std::string(f[4]), std::string(f[5]),
+                    std::string(f[6]), std::string(f[7]), std::string(f[8]),
+                    std::string(f[9]), std::string(f[10])});
+  }
+  return rows;
+}
+
+// Throws unless `rc` is CUSTDB_OK, naming the call and the input line.
+void Check(int rc, const char* call, const std::string& where) {
+  if (rc != CUSTDB_OK) {
+    throw std::runtime_error(where + ": " + call + ": " + custdb_last_error() +
+                             " (" + custdb_error_name(rc) + ")");
+  }
+}
+
+// Turns JSON into record bytes, either with the library's own conversion
+// or with host-side parsers that read the schema once.
+class JsonConverter {
+ public:
+  explicit JsonConverter(const LoadOptions& options)
+      : through_abi_(options.json_through_abi) {
+    if (through_abi_) return;
+    const std::string path =
+        options.schema_path.empty() ? CUSTDB_SCHEMA_FILE : options.schema_path;
+    std::ifstream file = Open(path);
+    schema_.assign(std::istreambuf_iterator<char>(file),
+                   std::istreambuf_iterator<char>());
+  }
+
+  // The record bytes of `json` as a `type`, valid until the next call.
+  std::string_view Convert(const std::string& type, const char* json,
+                           size_t json_size, const std::string& where) {
+    if (through_abi_) {
+      custdb_buffer* raw = nullptr;
+      Check(custdb_record_from_json(&raw, type.c_str(), json, json_size),
+            "custdb_record_from_json", where);
+      abi_buffer_.reset(raw);
+      return {reinterpret_cast<const char*>(custdb_buffer_data(raw)),
+              custdb_buffer_size(raw)};
+    }
+    flatbuffers::Parser& parser = ParserFor(type, where);
+    text_.assign(json, json_size);
+    if (!parser.ParseJson(text_.c_str())) {
+      throw std::runtime_error(where + ": not JSON of a " + type);
+    }
+    return {reinterpret_cast<const char*>(parser.builder_.GetBufferPointer()),
+            parser.builder_.GetSize()};
+  }
+
+ private:
+  flatbuffers::Parser& ParserFor(const std::string& type,
+                                 const std::string& where) {
+    auto it = parsers_.find(type);
+    if (it != parsers_.end()) return *it->second;
+    // The options of the library's own conversion, so that both give the
+    // same bytes.
+    flatbuffers::IDLOptions idl;
+    idl.strict_json = true;
+    idl.natural_utf8 = true;
+    auto parser = std::make_unique<flatbuffers::Parser>(idl);
+    if (!parser->Parse(schema_.c_str()) || !parser->SetRootType(type.c_str())) {
+      throw std::runtime_error(where + ": the schema has no table " + type);
+    }
+    return *parsers_.emplace(type, std::move(parser)).first->second;
+  }
+
+  bool through_abi_;
+  std::string schema_;
+  std::string text_;
+  Buffer abi_buffer_;
+  std::unordered_map<std::string, std::unique_ptr<flatbuffers::Parser>>
+      parsers_;
+};
+
+}  // namespace
+
+Dataset ReadDataset(const std::string& dir) {
+  Dataset dataset;
+  dataset.customers = ReadFlat(dir + "/flat.tsv");
+  dataset.duplicates = ReadPairs(dir + "/truth.csv");
+  dataset.negatives = ReadPairs(dir + "/negatives.csv");
+  return dataset;
+}
+
+std::unordered_map<std::string, uint64_t> LoadIntoCustdb(
+    custdb_store* store, uint64_t account, const std::string& dir) {
+  return LoadIntoCustdb(store, account, dir, LoadOptions());
+}
+
+std::unordered_map<std::string, uint64_t> LoadIntoCustdb(
+    custdb_store* store, uint64_t account, const std::string& dir,
+    const LoadOptions& options) {
+  JsonConverter converter(options);
+  const std::string path = dir + "/customers.tsv";
+  std::ifstream file = Open(path);
+  std::unordered_map<std::string, uint64_t> ids;
+  custdb_create_options create = CUSTDB_CREATE_OPTIONS_INIT;
+  create.allow_duplicate_phone = 1;
+
+  std::string line;
+  size_t line_number = 0;
+  std::string current_ref;
+  uint64_t current_id = 0;
+  while (std::getline(file, line)) {
+    ++line_number;
+    if (line.empty()) continue;
+    const size_t tab1 = line.find('\t');
+    const size_t tab2 =
+        tab1 == std::string::npos ? tab1 : line.find('\t', tab1 + 1);
+    if (tab2 == std::string::npos) {
+      throw std::runtime_error(Where(path, line_number) +
+                               ": expected ref, type and JSON");
+    }
+    const std::string ref = line.substr(0, tab1);
+    const std::string type = line.substr(tab1 + 1, tab2 - tab1 - 1);
+    const char* json = line.data() + tab2 + 1;
+    const size_t json_size = line.size() - tab2 - 1;
+    const std::string where = Where(path, line_number);
+
+    const std::string_view record =
+        converter.Convert(type, json, json_size, where);
+    const auto* bytes = reinterpret_cast<const uint8_t*>(record.data());
+    const size_t size = record.size();
+
+    if (type == "CustomerDraft") {
+      custdb_buffer* customer = nullptr;
+      int existed = 0;
+      Check(custdb_customer_create(&customer, &existed, store, account, bytes,
+                                   size, &create),
+            "custdb_customer_create", where);
+      Buffer owned(customer);
+      current_ref = ref;
+      current_id =
+          flatbuffers::GetRoot<fb::Customer>(custdb_buffer_data(customer))
+              ->id();
+      if (!ids.emplace(ref, current_id).second) {
+        throw std::runtime_error(where + ": customer_ref " + ref +
+                                 " appears twice");
+      }
+      continue;
+    }
+    if (ref != current_ref) {
+      throw std::runtime_error(where + ": a " + type +
+                               " must follow its customer's CustomerDraft");
+    }
+    if (type == "ContactDraft") {
+      Check(
+          custdb_contact_add(nullptr, store, account, current_id, bytes, size),
+          "custdb_contact_add", where);
+    } else if (type == "LocationDraft") {
+      Check(
+          custdb_location_add(nullptr, store, account, current_id, bytes, size),
+          "custdb_location_add", where);
+    } else {
+      throw std::runtime_error(where + ": unknown record type " + type);
+    }
+  }
+  return ids;
+}
+
+}  // namespace custdb::bench
