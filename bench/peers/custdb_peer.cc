@@ -1,6 +1,7 @@
 // custdb through its C ABI: the same data set loaded into a fresh store,
 // then custdb_customer_duplicates for each planted duplicate.
 #include <chrono>
+#include <filesystem>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -14,9 +15,6 @@
 #endif
 
 namespace custdb::bench {
-
-#ifdef CUSTDB_BENCH_HAVE_DUPLICATES
-
 namespace fs = std::filesystem;
 
 namespace {
@@ -27,6 +25,51 @@ struct Store {
   ~Store() { custdb_store_close(store); }
 };
 
+#ifdef CUSTDB_BENCH_HAVE_DUPLICATES
+
+// Asks custdb_customer_duplicates for each query; answers in harness ids.
+void AskDuplicates(custdb_store* store, uint64_t account,
+                   const Workload& workload,
+                   const std::unordered_map<std::string, uint64_t>& ids,
+                   const PeerOptions& options, SystemResult& result) {
+  // The harness's ids are lines of flat.tsv; custdb's are its own.
+  std::unordered_map<uint64_t, int64_t> harness_id;
+  std::unordered_map<int64_t, uint64_t> store_id;
+  for (const NamedCustomer& customer : workload.customers) {
+    auto it = ids.find(customer.ref);
+    if (it == ids.end()) continue;
+    harness_id[it->second] = customer.id;
+    store_id[customer.id] = it->second;
+  }
+
+  TimeQueries(
+      workload.queries, options.warmup, result,
+      [&](const DuplicateQuery& query) {
+        Candidates found;
+        auto own = store_id.find(query.query_id);
+        if (own == store_id.end()) return found;
+        custdb_buffer* list = nullptr;
+        if (custdb_customer_duplicates(&list, store, account, own->second,
+                                       nullptr) != CUSTDB_OK) {
+          throw std::runtime_error(std::string("duplicates: ") +
+                                   custdb_last_error());
+        }
+        auto* duplicates = flatbuffers::GetRoot<custdb::fb::DuplicateList>(
+            custdb_buffer_data(list));
+        if (duplicates->candidates() != nullptr) {
+          for (const auto* candidate : *duplicates->candidates()) {
+            auto it = harness_id.find(candidate->customer_id());
+            found.push_back(it != harness_id.end() ? it->second : -1);
+            if (found.size() == kTopK) break;
+          }
+        }
+        custdb_buffer_free(list);
+        return found;
+      });
+}
+
+#endif
+
 }  // namespace
 
 SystemResult RunCustdb(const Workload& workload, const PeerOptions& options) {
@@ -36,7 +79,6 @@ SystemResult RunCustdb(const Workload& workload, const PeerOptions& options) {
     ScratchDir scratch("custdb-bench-store-");
     fs::path path = scratch.path() / "store";
     constexpr uint64_t kAccount = 1;
-    std::unordered_map<std::string, uint64_t> ids;
     {
       Store store;
       custdb_open_options open = CUSTDB_OPEN_OPTIONS_INIT;
@@ -47,49 +89,23 @@ SystemResult RunCustdb(const Workload& workload, const PeerOptions& options) {
       }
 
       auto start = std::chrono::steady_clock::now();
-      ids = LoadIntoCustdb(store.store, kAccount, workload.data_dir);
+      std::unordered_map<std::string, uint64_t> ids =
+          LoadIntoCustdb(store.store, kAccount, workload.data_dir);
       result.load_seconds = std::chrono::duration<double>(
                                 std::chrono::steady_clock::now() - start)
                                 .count();
-
-      // The harness's ids are lines of flat.tsv; custdb's are its own.
-      std::unordered_map<uint64_t, int64_t> harness_id;
-      std::unordered_map<int64_t, uint64_t> store_id;
-      for (const NamedCustomer& customer : workload.customers) {
-        auto it = ids.find(customer.ref);
-        if (it == ids.end()) continue;
-        harness_id[it->second] = customer.id;
-        store_id[customer.id] = it->second;
-      }
       result.notes = std::to_string(ids.size()) + " of " +
                      std::to_string(workload.customers.size()) +
                      " customers loaded, no_sync; size: store directory";
 
-      TimeQueries(
-          workload.queries, options.warmup, result,
-          [&](const DuplicateQuery& query) {
-            Candidates found;
-            auto own = store_id.find(query.query_id);
-            if (own == store_id.end()) return found;
-            custdb_buffer* list = nullptr;
-            int rc = custdb_customer_duplicates(&list, store.store, kAccount,
-                                                own->second, nullptr);
-            if (rc != CUSTDB_OK) {
-              throw std::runtime_error(std::string("duplicates: ") +
-                                       custdb_last_error());
-            }
-            auto* duplicates = flatbuffers::GetRoot<custdb::fb::DuplicateList>(
-                custdb_buffer_data(list));
-            if (duplicates->candidates() != nullptr) {
-              for (const auto* candidate : *duplicates->candidates()) {
-                auto it = harness_id.find(candidate->customer_id());
-                found.push_back(it != harness_id.end() ? it->second : -1);
-                if (found.size() == kTopK) break;
-              }
-            }
-            custdb_buffer_free(list);
-            return found;
-          });
+#ifdef CUSTDB_BENCH_HAVE_DUPLICATES
+      AskDuplicates(store.store, kAccount, workload, ids, options, result);
+#else
+      (void)options;
+      result.notes +=
+          "; no queries: capi/custdb.h does not declare "
+          "custdb_customer_duplicates";
+#endif
     }
     // Measured closed, once the memtables are flushed.
     result.bytes_on_disk = BytesOnDisk(path);
@@ -98,17 +114,5 @@ SystemResult RunCustdb(const Workload& workload, const PeerOptions& options) {
   }
   return result;
 }
-
-#else
-
-SystemResult RunCustdb(const Workload&, const PeerOptions&) {
-  SystemResult result;
-  result.system = "custdb";
-  result.error =
-      "not built: capi/custdb.h does not declare custdb_customer_duplicates";
-  return result;
-}
-
-#endif
 
 }  // namespace custdb::bench

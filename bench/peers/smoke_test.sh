@@ -25,4 +25,5 @@ cat "$scratch/report.md"
 [ "$status" -eq 0 ]
 grep -q '^| PostgreSQL 15 pg_trgm | [1-9]' "$scratch/report.md"
 grep -q '^| SQLite FTS5 trigram | [1-9]' "$scratch/report.md"
+grep -q '^| custdb | ' "$scratch/report.md"
 rm -rf "$scratch"
