@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+namespace custdb::bench {
 namespace {
 
 std::vector<std::string> Split(const std::string& line, char separator) {
@@ -175,3 +176,5 @@ std::unordered_map<std::string, uint64_t> LoadIntoCustdb(
   }
   return ids;
 }
+
+}  // namespace custdb::bench

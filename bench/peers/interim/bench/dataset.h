@@ -9,6 +9,8 @@
 
 #include "custdb.h"
 
+namespace custdb::bench {
+
 struct Row {
   std::string ref, kind, first_name, last_name, company_name, phone, email,
       street, city, state, zip;
@@ -33,3 +35,5 @@ Dataset ReadDataset(const std::string& dir);
 // ref's customer id. Rows the store refuses are left out of the map.
 std::unordered_map<std::string, uint64_t> LoadIntoCustdb(
     custdb_store* store, uint64_t account, const std::string& dir);
+
+}  // namespace custdb::bench
