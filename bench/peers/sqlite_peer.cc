@@ -96,8 +96,6 @@ size_t SequenceLength(unsigned char lead) {
   return 1;
 }
 
-}  // namespace
-
 // The FTS5 query for a name: its distinct trigrams (of characters, as the
 // tokenizer counts them; ASCII folded to lower case so that "Ann" and
 // "ann" are one term), each quoted, joined by OR. Empty for a name of
@@ -127,6 +125,8 @@ std::string TrigramOrQuery(const std::string& name) {
   }
   return query;
 }
+
+}  // namespace
 
 SystemResult RunSqlite(const Workload& workload, const PeerOptions& options) {
   SystemResult result;

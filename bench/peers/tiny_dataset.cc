@@ -76,6 +76,15 @@ std::string Digits(Random& random, int count) {
   return digits;
 }
 
+// A valid US number: the exchange starts with 2-9 and is not N11.
+std::string Phone(Random& random) {
+  std::string exchange(1, static_cast<char>('2' + random.Below(8)));
+  exchange += Digits(random, 2);
+  if (exchange[1] == '1' && exchange[2] == '1') exchange[2] = '2';
+  return std::string(random.Pick(kAreaCodes)) + "-" + exchange + "-" +
+         Digits(random, 4);
+}
+
 std::string Lower(std::string text) {
   for (char& c : text) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -94,9 +103,7 @@ std::string OnlyLetters(const std::string& text) {
 Customer MakeCustomer(Random& random, int number) {
   Customer c;
   c.ref = "c" + std::to_string(100000 + number);
-  c.phone = std::string(random.Pick(kAreaCodes)) + "-" +
-            static_cast<char>('2' + random.Below(8)) + Digits(random, 2) + "-" +
-            Digits(random, 4);
+  c.phone = Phone(random);
   c.street =
       std::to_string(1 + random.Below(9000)) + " " + random.Pick(kStreets);
   c.city = "San Francisco";
@@ -161,9 +168,7 @@ Customer MakeDuplicate(Random& random, const Customer& original, int number,
     default:
       kind = "new_phone_typo";
       d.first = Typo(random, original.first);
-      d.phone = std::string(random.Pick(kAreaCodes)) + "-" +
-                static_cast<char>('2' + random.Below(8)) + Digits(random, 2) +
-                "-" + Digits(random, 4);
+      d.phone = Phone(random);
       d.email = "";
       break;
   }
