@@ -1,11 +1,15 @@
 #!/bin/sh
 # Installs what custdb needs to build and test on Debian 12, when missing.
 # Safe to run again: it only calls apt-get when a package is absent.
+# postgresql-15 (whose server package ships pg_trgm), libpq-dev,
+# libsqlite3-dev and sqlite3 serve only bench/peers, the side-by-side
+# duplicate-finding harness; its smoke test starts a cluster of its own.
 set -eu
 
 packages="build-essential cmake ninja-build pkg-config clang-format
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler libxxhash-dev
-  libutf8proc-dev libsodium-dev libbenchmark-dev doctest-dev abigail-tools"
+  libutf8proc-dev libsodium-dev libbenchmark-dev doctest-dev abigail-tools
+  postgresql-15 libpq-dev libsqlite3-dev sqlite3"
 
 missing=""
 for p in $packages; do

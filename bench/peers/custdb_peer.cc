@@ -1,0 +1,118 @@
+// custdb through its C ABI: the same data set loaded into a fresh store,
+// then custdb_customer_duplicates for each planted duplicate.
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "bench/dataset.h"
+#include "custdb.h"
+#include "peers.h"
+#include "process.h"
+
+#ifdef CUSTDB_BENCH_HAVE_DUPLICATES
+#include "custdb_generated.h"
+#endif
+
+namespace custdb::bench {
+namespace fs = std::filesystem;
+
+namespace {
+
+// A store that is closed however the scope is left.
+struct Store {
+  custdb_store* store = nullptr;
+  ~Store() { custdb_store_close(store); }
+};
+
+#ifdef CUSTDB_BENCH_HAVE_DUPLICATES
+
+// Asks custdb_customer_duplicates for each query; answers in harness ids.
+void AskDuplicates(custdb_store* store, uint64_t account,
+                   const Workload& workload,
+                   const std::unordered_map<std::string, uint64_t>& ids,
+                   const PeerOptions& options, SystemResult& result) {
+  // The harness's ids are lines of flat.tsv; custdb's are its own.
+  std::unordered_map<uint64_t, int64_t> harness_id;
+  std::unordered_map<int64_t, uint64_t> store_id;
+  for (const NamedCustomer& customer : workload.customers) {
+    auto it = ids.find(customer.ref);
+    if (it == ids.end()) continue;
+    harness_id[it->second] = customer.id;
+    store_id[customer.id] = it->second;
+  }
+
+  TimeQueries(
+      workload.queries, options.warmup, result,
+      [&](const DuplicateQuery& query) {
+        Candidates found;
+        auto own = store_id.find(query.query_id);
+        if (own == store_id.end()) return found;
+        custdb_buffer* list = nullptr;
+        if (custdb_customer_duplicates(&list, store, account, own->second,
+                                       nullptr) != CUSTDB_OK) {
+          throw std::runtime_error(std::string("duplicates: ") +
+                                   custdb_last_error());
+        }
+        auto* duplicates = flatbuffers::GetRoot<custdb::fb::DuplicateList>(
+            custdb_buffer_data(list));
+        if (duplicates->candidates() != nullptr) {
+          for (const auto* candidate : *duplicates->candidates()) {
+            auto it = harness_id.find(candidate->customer_id());
+            found.push_back(it != harness_id.end() ? it->second : -1);
+            if (found.size() == kTopK) break;
+          }
+        }
+        custdb_buffer_free(list);
+        return found;
+      });
+}
+
+#endif
+
+}  // namespace
+
+SystemResult RunCustdb(const Workload& workload, const PeerOptions& options) {
+  SystemResult result;
+  result.system = "custdb";
+  try {
+    ScratchDir scratch("custdb-bench-store-");
+    fs::path path = scratch.path() / "store";
+    constexpr uint64_t kAccount = 1;
+    {
+      Store store;
+      custdb_open_options open = CUSTDB_OPEN_OPTIONS_INIT;
+      open.no_sync = 1;  // like the peers' fsync=off: the load is scratch
+      open.cache_bytes = kCacheBytes;
+      if (custdb_store_open(&store.store, path.c_str(), &open) != CUSTDB_OK) {
+        throw std::runtime_error(std::string("open: ") + custdb_last_error());
+      }
+
+      auto start = std::chrono::steady_clock::now();
+      std::unordered_map<std::string, uint64_t> ids =
+          LoadIntoCustdb(store.store, kAccount, workload.data_dir);
+      result.load_seconds = std::chrono::duration<double>(
+                                std::chrono::steady_clock::now() - start)
+                                .count();
+      result.notes = std::to_string(ids.size()) + " of " +
+                     std::to_string(workload.customers.size()) +
+                     " customers loaded, no_sync; size: store directory";
+
+#ifdef CUSTDB_BENCH_HAVE_DUPLICATES
+      AskDuplicates(store.store, kAccount, workload, ids, options, result);
+#else
+      (void)options;
+      result.notes +=
+          "; no queries: capi/custdb.h does not declare "
+          "custdb_customer_duplicates";
+#endif
+    }
+    // Measured closed, once the memtables are flushed.
+    result.bytes_on_disk = BytesOnDisk(path);
+  } catch (const std::exception& e) {
+    result.error = e.what();
+  }
+  return result;
+}
+
+}  // namespace custdb::bench
