@@ -283,6 +283,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path,
     cf.table_factory = table_factory;
     if (i == static_cast<size_t>(Family::kCounters)) {
       cf.merge_operator = std::make_shared<CounterAddOperator>();
+      // A busy counter (an account's total, a common trigram's) would
+      // otherwise pile up deltas in the memtable that every read adds up;
+      // past this many the write folds them into one value.
+      cf.max_successive_merges = 16;
     }
     if (i == static_cast<size_t>(Family::kFiles)) {
       cf.enable_blob_files = true;
