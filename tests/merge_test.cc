@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/contacts/contacts.h"
@@ -734,6 +735,49 @@ TEST_CASE("a customer with thousands of timeline entries merges") {
   f.MustMerge(1, s, d);
   auto ids = f.TimelineIds(1, s);
   CHECK(ids.size() == kEntries + 1);
+  CHECK(f.Issues().empty());
+}
+
+TEST_CASE("two merges of one pair, each way at once, end with one merge") {
+  for (int round = 0; round < 10; ++round) {
+    Fixture f;
+    uint64_t a = f.Individual(1, "Ann", "Lee", "415-555-0101");
+    uint64_t b = f.Individual(1, "Bo", "Lee", "415-555-0102");
+    f.AddNote(1, a);
+    f.AddNote(1, b);
+    Result<std::string> one = Status::Internal("not run");
+    Result<std::string> two = Status::Internal("not run");
+    std::thread first([&] { one = f.merger.Merge(1, a, b, {}); });
+    std::thread second([&] { two = f.merger.Merge(1, b, a, {}); });
+    first.join();
+    second.join();
+    CHECK(one.ok() != two.ok());
+    CHECK((one.ok() || one.status().IsNotFound()));
+    CHECK((two.ok() || two.status().IsNotFound()));
+    CHECK(f.Get(1, a).id == f.Get(1, b).id);
+    CHECK(f.Summary(1).total == 1);
+    CHECK(f.Issues().empty());
+  }
+}
+
+TEST_CASE(
+    "a contact updated while its customer is merged lands on the survivor") {
+  Fixture f;
+  uint64_t s = f.Individual(1, "Ann", "Lee", "415-555-0101");
+  uint64_t d = f.Individual(1, "Bo", "Lee", "415-555-0102");
+  uint64_t contact = f.AddContact(1, d, "Cy");
+  std::thread updates([&] {
+    for (int i = 0; i < 200; ++i) {
+      fb::ContactPatchT patch;
+      patch.first_name = i % 2 == 0 ? "Cy" : "Cyrus";
+      std::string bytes = PackRecord(patch);
+      auto r = f.contacts.Update(1, contact, *Root<fb::ContactPatch>(bytes), 0);
+      CHECK_MESSAGE(r.ok(), r.status().message());
+    }
+  });
+  f.MustMerge(1, s, d);
+  updates.join();
+  CHECK(f.Contact(1, contact).customer_id == s);
   CHECK(f.Issues().empty());
 }
 

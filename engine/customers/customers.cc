@@ -305,7 +305,9 @@ Result<CreateResult> Customers::Create(uint64_t account_id,
         // a record or the counter while holding a phone another waits on
         // in the other order, and a customer's contacts are locked only
         // by holders of the customer's own lock, so none of them can
-        // deadlock (and RocksDB's detector backs this up).
+        // deadlock (and RocksDB's detector backs this up). A merge takes
+        // its two customers in ascending id order, then the duplicate's
+        // phone, like an update (engine/merge/merge.h).
         std::string lock_value;
         auto s = txn->GetForUpdate(
             rocksdb::ReadOptions(), store_->family(Family::kIndexes),
