@@ -868,8 +868,10 @@ typedef struct custdb_duplicate_options {
  * DuplicateCandidate with its confidence, a score (0..1, which orders
  * candidates within a confidence) and its reasons (MatchReason: the
  * signal and its strength, 1 for an exact match or the name similarity),
- * ordered by confidence (High first), then score, then id.
- *   CUSTDB_ENOTFOUND the customer is not in this account. */
+ * ordered by confidence (High first), then score, then id. A merged-away
+ * customer is never a candidate.
+ *   CUSTDB_ENOTFOUND the customer is not in this account, or was merged
+ *                    into another (the message names it). */
 CUSTDB_API int custdb_customer_duplicates(
     custdb_buffer** out, custdb_store* store, uint64_t account_id,
     uint64_t customer_id, const custdb_duplicate_options* options);

@@ -57,7 +57,7 @@ void StoreState::Attach(std::unique_ptr<Store> opened) {
   files = std::make_unique<Files>(s, c);
   links = std::make_unique<Links>(s, c);
   portal = std::make_unique<Portal>(s, c);
-  duplicates = std::make_unique<Duplicates>(s);
+  duplicates = std::make_unique<Duplicates>(s, c);
   merger = std::make_unique<Merger>(s, c);
 }
 

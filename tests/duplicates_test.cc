@@ -11,6 +11,7 @@
 #include "engine/customers/customers.h"
 #include "engine/locations/locations.h"
 #include "engine/match/match_name.h"
+#include "engine/merge/merge.h"
 #include "engine/normalize/email.h"
 #include "engine/storage/keys.h"
 #include "engine/storage/transaction.h"
@@ -31,7 +32,8 @@ struct Fixture {
   Customers customers{store.get()};
   Contacts contacts{store.get(), &customers};
   Locations locations{store.get(), &customers};
-  Duplicates duplicates{store.get()};
+  Duplicates duplicates{store.get(), &customers};
+  Merger merger{store.get(), &customers};
 
   uint64_t Create(const std::string& draft) {
     CreateOptions options;
@@ -375,4 +377,25 @@ TEST_CASE("the account report lists each pair once, in order") {
   CHECK(rest.items.size() == 3);
   CHECK(rest.done);
   CHECK(rest.items[0].record == (**built)[2].record);
+}
+
+TEST_CASE("a merged duplicate leaves the candidates, and its id says why") {
+  Fixture f;
+  uint64_t a = f.Person("Robert", "Johnson", "415-555-0101");
+  uint64_t b = f.Person("Bob", "Johnson", "415-555-0101");
+  uint64_t c = f.Person("Mary", "Johnson", "415-555-0101");
+  REQUIRE(f.merger.Merge(1, a, b, MergeOptions()).ok());
+  auto list = f.Find(a);
+  REQUIRE(list.candidates.size() == 1);
+  CHECK(list.candidates[0]->customer_id == c);
+  auto gone = f.duplicates.Find(1, b, {});
+  CHECK(gone.status().IsNotFound());
+  CHECK(gone.status().message() == "customer " + std::to_string(b) +
+                                       " was merged into customer " +
+                                       std::to_string(a));
+  for (const auto& p : f.Report()) {
+    CHECK(p.customer_id != b);
+    CHECK(p.duplicate_id != b);
+  }
+  CHECK(f.Issues().empty());
 }

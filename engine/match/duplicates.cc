@@ -473,8 +473,7 @@ Result<std::string> Duplicates::Find(uint64_t account_id, uint64_t customer_id,
       reader.Get(Family::kRecords, keys::CustomerKey(account_id, customer_id));
   if (!bytes.ok()) return bytes.status();
   if (!bytes->has_value()) {
-    return Status::NotFound("customer " + std::to_string(customer_id) +
-                            " not found in this account");
+    return customers_->Missing(nullptr, account_id, customer_id);
   }
   std::string storage;
   auto root = VerifyRecord<fb::Customer>(

@@ -12,6 +12,7 @@
 #include "custdb_generated.h"
 #include "engine/common/page.h"
 #include "engine/common/status.h"
+#include "engine/customers/customers.h"
 #include "engine/storage/store.h"
 
 namespace custdb {
@@ -31,11 +32,14 @@ using DuplicateReport = std::vector<PageItem>;
 
 class Duplicates {
  public:
-  explicit Duplicates(Store* store) : store_(store) {}
+  // Neither pointer is owned; both must outlive this object.
+  Duplicates(Store* store, Customers* customers)
+      : store_(store), customers_(customers) {}
 
   // A finished fb::DuplicateList: the candidates for one customer,
   // ordered by confidence, score, then id. kNotFound when the customer is
-  // not in the account.
+  // not in the account, or was merged into another (the message says
+  // which).
   Result<std::string> Find(uint64_t account_id, uint64_t customer_id,
                            const DuplicateOptions& options);
 
@@ -45,6 +49,7 @@ class Duplicates {
 
  private:
   Store* store_;
+  Customers* customers_;
 };
 
 // The items of a report after `after` (a position), at most `limit`.
