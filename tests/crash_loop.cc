@@ -102,6 +102,19 @@ int RunWriter(const char* store_path, const char* log_path, uint64_t cycle) {
   if (custdb_store_open(&store, store_path, nullptr) != CUSTDB_OK) {
     Die("open");
   }
+  // A kill can cut the last line short (a write stops at a fatal
+  // signal); that line was never acknowledged, and this cycle's lines
+  // must not run on from it.
+  {
+    std::ifstream old(log_path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(old)),
+                     std::istreambuf_iterator<char>());
+    size_t complete = text.rfind('\n');
+    size_t keep = complete == std::string::npos ? 0 : complete + 1;
+    if (keep != text.size() && truncate(log_path, static_cast<off_t>(keep))) {
+      Die("trimming the log");
+    }
+  }
   int log_fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT, 0644);
   if (log_fd < 0) Die("opening the log");
   std::vector<uint64_t> customers;
