@@ -112,6 +112,17 @@ struct Fixture {
     return keys::GetBigEndian64(value.data());
   }
 
+  // How many names of a customer have a trigram (0: no entry).
+  uint32_t Names(const std::string& trigram, uint64_t customer) {
+    std::string value;
+    auto s = store->db()->Get(rocksdb::ReadOptions(),
+                              store->family(Family::kTrigrams),
+                              keys::TrigramKey(1, trigram, customer), &value);
+    if (s.IsNotFound()) return 0;
+    REQUIRE(s.ok());
+    return keys::DecodeTrigramCount(value).value_or(999);
+  }
+
   size_t Postings(const std::string& trigram) {
     std::string prefix = keys::TrigramPrefix(1, trigram);
     std::unique_ptr<rocksdb::Iterator> it(store->db()->NewIterator(
@@ -199,23 +210,39 @@ TEST_CASE("loose email keys drop dots and plus tags") {
 TEST_CASE("trigram entries and their counters follow every write") {
   Fixture f;
   uint64_t a = f.Person("Bob", "Smith", "415-555-0101");
-  // The customer and its primary contact both carry the name.
-  CHECK(f.Postings("rob") == 2);
-  CHECK(f.Counter(keys::TrigramCounterKey(1, "rob")) == 2);
+  // The customer and its primary contact both carry the name: one entry
+  // that counts two names.
+  CHECK(f.Postings("rob") == 1);
+  CHECK(f.Names("rob", a) == 2);
+  CHECK(f.Counter(keys::TrigramCounterKey(1, "rob")) == 1);
   fb::CustomerPatchT patch;
   patch.first_name = "Alice";
   std::string bytes = PackRecord(patch);
   REQUIRE(f.customers.Update(1, a, *Root<fb::CustomerPatch>(bytes), 0).ok());
   CHECK(f.Postings("rob") == 0);
   CHECK(f.Counter(keys::TrigramCounterKey(1, "rob")) == 0);
-  CHECK(f.Postings("ali") == 2);
+  CHECK(f.Postings("ali") == 1);
+  CHECK(f.Names("ali", a) == 2);
+  // A second contact of the same first name counts in the same entry.
+  fb::ContactDraftT contact;
+  contact.first_name = "Alice";
+  contact.last_name = "Jones";
+  std::string contact_bytes = PackRecord(contact);
+  auto added = f.contacts.Add(1, a, *Root<fb::ContactDraft>(contact_bytes));
+  REQUIRE(added.ok());
+  CHECK(f.Names("ali", a) == 3);
+  CHECK(f.Names("jon", a) == 1);
+  REQUIRE(f.contacts.Delete(1, Root<fb::Contact>(*added)->id(), 0).ok());
+  CHECK(f.Names("ali", a) == 2);
+  CHECK(f.Postings("jon") == 0);
+  CHECK(f.Counter(keys::TrigramCounterKey(1, "jon")) == 0);
   f.Company("Bayview Plumbing, Inc.", "415-555-0102");
   CHECK(f.Postings("inc") == 0);
   CHECK(f.Postings("bay") == 1);
   CHECK(f.Issues().empty());
 
   SUBCASE("the checker finds a missing entry") {
-    std::string key = keys::TrigramKey(1, "ali", a, a);
+    std::string key = keys::TrigramKey(1, "ali", a);
     REQUIRE(f.store->db()
                 ->Delete(rocksdb::WriteOptions(),
                          f.store->family(Family::kTrigrams), key)
@@ -223,6 +250,16 @@ TEST_CASE("trigram entries and their counters follow every write") {
     auto issues = f.Issues();
     REQUIRE(issues.size() == 1);
     CHECK(issues[0].find("missing trigram") != std::string::npos);
+  }
+  SUBCASE("the checker finds a wrong count of names") {
+    REQUIRE(
+        f.store->db()
+            ->Put(rocksdb::WriteOptions(), f.store->family(Family::kTrigrams),
+                  keys::TrigramKey(1, "ali", a), keys::EncodeTrigramCount(3))
+            .ok());
+    auto issues = f.Issues();
+    REQUIRE(issues.size() == 1);
+    CHECK(issues[0].find("wrong value in trigram") != std::string::npos);
   }
   SUBCASE("the checker finds a wrong counter") {
     REQUIRE(f.store->db()
@@ -232,14 +269,14 @@ TEST_CASE("trigram entries and their counters follow every write") {
                 .ok());
     CHECK(f.Issues() ==
           std::vector<std::string>{
-              "the trigram postings count is 3, a recount gives 2"});
+              "the trigram postings count is 2, a recount gives 1"});
   }
   SUBCASE("the checker finds a stray entry") {
-    REQUIRE(f.store->db()
-                ->Put(rocksdb::WriteOptions(),
-                      f.store->family(Family::kTrigrams),
-                      keys::TrigramKey(1, "zzz", a, a), "")
-                .ok());
+    REQUIRE(
+        f.store->db()
+            ->Put(rocksdb::WriteOptions(), f.store->family(Family::kTrigrams),
+                  keys::TrigramKey(1, "zzz", a), keys::EncodeTrigramCount(1))
+            .ok());
     auto issues = f.Issues();
     REQUIRE(issues.size() == 1);
     CHECK(issues[0].find("stray trigram") != std::string::npos);

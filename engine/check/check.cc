@@ -80,8 +80,16 @@ uint64_t AccountOf(std::string_view key) {
 }  // namespace
 
 void CheckContext::ExpectIndex(std::string key, std::string value) {
-  // A trigram entry is counted, as the write path counts it.
-  if (auto counter = keys::TrigramCounterOf(key)) ExpectCount(*counter);
+  // A trigram entry counts the names that have it, and its trigram's
+  // counter counts the entry once.
+  if (auto counter = keys::TrigramCounterOf(key)) {
+    auto [it, first] = index_.try_emplace(std::move(key));
+    uint32_t names =
+        first ? 0 : keys::DecodeTrigramCount(it->second).value_or(0);
+    it->second = keys::EncodeTrigramCount(names + 1);
+    if (first) ExpectCount(*counter);
+    return;
+  }
   index_[std::move(key)] = std::move(value);
 }
 

@@ -103,7 +103,7 @@ std::vector<std::string> IndexKeysOf(const fb::ContactT& c) {
                                       c.id));
   }
   AppendTrigramKeys(c.account_id, c.display_name, NameKind::kPerson,
-                    c.customer_id, c.id, &out);
+                    c.customer_id, &out);
   return out;
 }
 

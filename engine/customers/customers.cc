@@ -252,7 +252,7 @@ std::vector<std::string> IndexKeysOf(const fb::CustomerT& c) {
     out.push_back(keys::TagMemberKey(c.account_id, tag_id, c.id));
   }
   AppendTrigramKeys(c.account_id, c.display_name, NameKindOf(c.kind), c.id,
-                    c.id, &out);
+                    &out);
   return out;
 }
 

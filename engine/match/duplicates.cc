@@ -23,9 +23,9 @@ using keys::IndexTag;
 
 // Name candidates: the query's trigram lists are read rarest first, at
 // most this many entries in all. Only a very common name reaches it.
-constexpr size_t kPostingBudget = 6000;
+constexpr size_t kPostingBudget = 2500;
 // Name candidates scored at most, the most promising first.
-constexpr size_t kNameCandidates = 64;
+constexpr size_t kNameCandidates = 24;
 // The least similarity a name-only candidate needs.
 constexpr double kNameThreshold = 0.5;
 
@@ -398,34 +398,34 @@ Result<std::vector<uint64_t>> NameCandidates(Reader& reader,
   size_t needed = static_cast<size_t>(std::ceil(kNameThreshold * n));
   size_t lists = n - needed + 1;
 
-  std::unordered_map<uint64_t, uint32_t> hits;
-  size_t read = 0;
+  // Every customer id read, once per list it is in; counted after.
+  std::vector<uint64_t> seen;
+  seen.reserve(kPostingBudget);
   for (size_t i = 0; i < lists && i < order.size(); ++i) {
     const std::string& trigram = trigrams[order[i]];
-    if (read > 0 && read + (*counts)[order[i]] > kPostingBudget) break;
-    uint64_t last = 0;
-    Status corrupt;
-    CUSTDB_RETURN_IF_ERROR(reader.Scan(
-        Family::kTrigrams, keys::TrigramPrefix(account_id, trigram),
-        [&](std::string_view key) {
-          auto e = keys::ParseChildIndexKey(key);
-          if (!e) {
-            corrupt = Status::Corruption("a trigram key is damaged");
-            return false;
+    if (!seen.empty() && seen.size() + (*counts)[order[i]] > kPostingBudget) {
+      break;
+    }
+    std::string prefix = keys::TrigramPrefix(account_id, trigram);
+    CUSTDB_RETURN_IF_ERROR(
+        reader.Scan(Family::kTrigrams, prefix, [&](std::string_view key) {
+          // The key is the prefix and the customer id, 8 bytes.
+          if (key.size() == prefix.size() + 8) {
+            uint64_t id = keys::GetBigEndian64(key.data() + prefix.size());
+            if (id != self.id) seen.push_back(id);
           }
-          ++read;
-          if (e->customer_id != last && e->customer_id != self.id) {
-            ++hits[e->customer_id];
-          }
-          last = e->customer_id;
-          return read < kPostingBudget;
+          return seen.size() < kPostingBudget;
         }));
-    CUSTDB_RETURN_IF_ERROR(corrupt);
-    if (read >= kPostingBudget) break;
+    if (seen.size() >= kPostingBudget) break;
   }
+  std::sort(seen.begin(), seen.end());
   std::vector<std::pair<uint32_t, uint64_t>> ranked;
-  ranked.reserve(hits.size());
-  for (const auto& [id, count] : hits) ranked.push_back({count, id});
+  for (size_t i = 0; i < seen.size();) {
+    size_t j = i;
+    while (j < seen.size() && seen[j] == seen[i]) ++j;
+    ranked.push_back({static_cast<uint32_t>(j - i), seen[i]});
+    i = j;
+  }
   size_t keep = std::min(kNameCandidates, ranked.size());
   std::partial_sort(ranked.begin(), ranked.begin() + keep, ranked.end(),
                     [](const auto& a, const auto& b) {

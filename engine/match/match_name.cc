@@ -212,11 +212,10 @@ double TrigramSimilarity(const std::vector<std::string>& a,
 }
 
 void AppendTrigramKeys(uint64_t account_id, std::string_view name,
-                       NameKind kind, uint64_t customer_id, uint64_t source_id,
+                       NameKind kind, uint64_t customer_id,
                        std::vector<std::string>* out) {
   for (const auto& trigram : Trigrams(MatchWords(name, kind))) {
-    out->push_back(
-        keys::TrigramKey(account_id, trigram, customer_id, source_id));
+    out->push_back(keys::TrigramKey(account_id, trigram, customer_id));
   }
 }
 

@@ -48,10 +48,10 @@ std::string GivenName(std::string_view word);
 // the nickname list, or both linked to one name.
 bool FirstNamesCompatible(std::string_view a, std::string_view b);
 
-// Appends the fuzzy index entries of one name: a keys::TrigramKey for
-// each trigram of its match words.
+// Appends the fuzzy index entries of one name of a customer (its own or a
+// contact's): a keys::TrigramKey for each trigram of its match words.
 void AppendTrigramKeys(uint64_t account_id, std::string_view name,
-                       NameKind kind, uint64_t customer_id, uint64_t source_id,
+                       NameKind kind, uint64_t customer_id,
                        std::vector<std::string>* out);
 
 }  // namespace custdb

@@ -463,9 +463,23 @@ std::optional<CounterKeyParts> ParseCounterKey(std::string_view key) {
 }
 
 std::string TrigramKey(uint64_t account_id, std::string_view trigram,
-                       uint64_t customer_id, uint64_t source_id) {
-  return ChildIndexKey(account_id, IndexTag::kTrigram, trigram, customer_id,
-                       source_id);
+                       uint64_t customer_id) {
+  return IndexKey(account_id, IndexTag::kTrigram, trigram, customer_id);
+}
+
+std::string EncodeTrigramCount(uint32_t names) {
+  std::string out;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    out.push_back(static_cast<char>((names >> shift) & 0xFF));
+  }
+  return out;
+}
+
+std::optional<uint32_t> DecodeTrigramCount(std::string_view value) {
+  if (value.size() != 4) return std::nullopt;
+  uint32_t n = 0;
+  for (char c : value) n = (n << 8) | static_cast<uint8_t>(c);
+  return n;
 }
 
 std::string TrigramPrefix(uint64_t account_id, std::string_view trigram) {
@@ -482,7 +496,7 @@ std::optional<std::string> TrigramCounterOf(std::string_view index_key) {
                                    static_cast<uint8_t>(IndexTag::kTrigram)) {
     return std::nullopt;
   }
-  auto entry = ParseChildIndexKey(index_key);
+  auto entry = ParseIndexKey(index_key);
   if (!entry) return std::nullopt;
   return TrigramCounterKey(entry->account_id, entry->value);
 }

@@ -45,7 +45,7 @@ enum class IndexTag : uint8_t {
   kLinkTarget = 'x',    // kind, external id -> customer id
   kPortalToken = 'z',   // keyed token hash -> portal link id
   kPendingFile = 'f',   // file id -> customer id, while its chunks are written
-  kTrigram = 'w',       // trigram, customer, source (itself or a contact)
+  kTrigram = 'w',       // trigram, customer -> how many of its names have it
   kLooseEmail = 'v',    // loose email key, customer, source -> (empty)
 };
 
@@ -273,21 +273,26 @@ struct ChildIndexEntry {
 std::optional<ChildIndexEntry> ParseChildIndexKey(std::string_view key);
 
 // ---- The fuzzy name index ----
-// A trigram of a match name (see engine/match): account, kTrigram,
-// trigram, customer, source, where the source is the customer itself (its
-// display name) or one of its contacts. A trigram's entries sort by
-// customer.
+// A trigram of a customer's names (see engine/match): account, kTrigram,
+// trigram, customer, in the trigrams family. The value counts the names
+// that have the trigram (the customer's own, its contacts'), 4 bytes
+// big-endian; the entry goes when the count reaches 0. A trigram's
+// entries sort by customer.
 std::string TrigramKey(uint64_t account_id, std::string_view trigram,
-                       uint64_t customer_id, uint64_t source_id);
+                       uint64_t customer_id);
 std::string TrigramPrefix(uint64_t account_id, std::string_view trigram);
+
+// The value of a trigram entry, and back (nullopt when malformed).
+std::string EncodeTrigramCount(uint32_t names);
+std::optional<uint32_t> DecodeTrigramCount(std::string_view value);
 
 // The counter of a trigram's entries: account, kTrigramPostings,
 // xxh64(trigram). Two trigrams that share a hash share a counter, which
 // only makes a list look longer than it is.
 std::string TrigramCounterKey(uint64_t account_id, std::string_view trigram);
 
-// The counter an index entry adds to: a trigram entry's counter, or
-// nullopt for every other entry.
+// The counter of the trigram an entry is of, or nullopt for every entry
+// that is not a trigram's.
 std::optional<std::string> TrigramCounterOf(std::string_view index_key);
 
 // The prefix of everything an account holds in any family.

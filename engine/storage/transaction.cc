@@ -37,30 +37,67 @@ Status AddToCounter(Store* store, rocksdb::Transaction* txn,
   return FromRocks(s, "updating a count");
 }
 
+namespace {
+
+// Adds `delta` (+1 or -1) to the names a trigram entry counts: the entry
+// appears at 1 and goes at 0, moving its trigram's counter then. Every
+// writer of a customer's names holds the customer's lock, so the read
+// sees the last committed count.
+Status MoveTrigramEntry(Store* store, rocksdb::Transaction* txn,
+                        const std::string& key, const std::string& counter,
+                        int delta) {
+  auto* trigrams = store->family(Family::kTrigrams);
+  std::string value;
+  auto s = txn->Get(rocksdb::ReadOptions(), trigrams, key, &value);
+  uint32_t names = 0;
+  if (s.ok()) {
+    auto stored = keys::DecodeTrigramCount(value);
+    if (!stored) return Status::Corruption("a trigram entry is damaged");
+    names = *stored;
+  } else if (!s.IsNotFound()) {
+    return FromRocks(s, "reading a trigram entry");
+  }
+  if (delta < 0 && names == 0) {
+    return Status::Corruption("a trigram entry is missing");
+  }
+  uint32_t now = delta < 0 ? names - 1 : names + 1;
+  s = now == 0 ? txn->Delete(trigrams, key)
+               : txn->Put(trigrams, key, keys::EncodeTrigramCount(now));
+  if (!s.ok()) return FromRocks(s, "writing a trigram entry");
+  if (names == 0 || now == 0) {
+    CUSTDB_RETURN_IF_ERROR(AddToCounter(store, txn, counter, delta));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status ReplaceIndexEntries(Store* store, rocksdb::Transaction* txn,
                            const std::vector<std::string>& old_keys,
                            const std::vector<std::string>& new_keys) {
   auto* indexes = store->family(Family::kIndexes);
-  auto* trigrams = store->family(Family::kTrigrams);
   auto has = [](const std::vector<std::string>& keys, const std::string& k) {
     return std::find(keys.begin(), keys.end(), k) != keys.end();
   };
-  // A trigram entry lives in the trigrams family and also moves its
-  // trigram's counter, so that a query knows every list's length before
-  // reading it.
+  // A trigram entry is shared by the names of one customer, in the
+  // trigrams family; the others are written blind.
   for (const auto& k : old_keys) {
     if (has(new_keys, k)) continue;
-    auto counter = keys::TrigramCounterOf(k);
-    auto s = txn->Delete(counter ? trigrams : indexes, k);
+    if (auto counter = keys::TrigramCounterOf(k)) {
+      CUSTDB_RETURN_IF_ERROR(MoveTrigramEntry(store, txn, k, *counter, -1));
+      continue;
+    }
+    auto s = txn->Delete(indexes, k);
     if (!s.ok()) return FromRocks(s, "removing an index entry");
-    if (counter) CUSTDB_RETURN_IF_ERROR(AddToCounter(store, txn, *counter, -1));
   }
   for (const auto& k : new_keys) {
     if (has(old_keys, k)) continue;
-    auto counter = keys::TrigramCounterOf(k);
-    auto s = txn->Put(counter ? trigrams : indexes, k, rocksdb::Slice());
+    if (auto counter = keys::TrigramCounterOf(k)) {
+      CUSTDB_RETURN_IF_ERROR(MoveTrigramEntry(store, txn, k, *counter, 1));
+      continue;
+    }
+    auto s = txn->Put(indexes, k, rocksdb::Slice());
     if (!s.ok()) return FromRocks(s, "writing an index entry");
-    if (counter) CUSTDB_RETURN_IF_ERROR(AddToCounter(store, txn, *counter, 1));
   }
   return Status::Ok();
 }
