@@ -8,6 +8,7 @@
 #include "engine/schema/records.h"
 #include "engine/storage/keys.h"
 #include "engine/storage/transaction.h"
+#include "engine/storage/write_record.h"
 
 namespace custdb {
 namespace {
@@ -110,23 +111,9 @@ std::vector<std::string> IndexKeysOf(const fb::ContactT& c) {
 Result<std::string> WriteContact(Store* store, rocksdb::Transaction* txn,
                                  const fb::ContactT* before,
                                  const fb::ContactT* after) {
-  const fb::ContactT& any = after != nullptr ? *after : *before;
-  std::string key =
-      keys::RecordKey(any.account_id, RecordTag::kContact, any.id);
-  std::string record;
-  rocksdb::Status s;
-  if (after != nullptr) {
-    record = PackRecord(*after);
-    s = txn->Put(store->family(Family::kRecords), key, record);
-  } else {
-    s = txn->Delete(store->family(Family::kRecords), key);
-  }
-  if (!s.ok()) return FromRocks(s, "writing a contact");
-  CUSTDB_RETURN_IF_ERROR(ReplaceIndexEntries(
-      store, txn,
-      before != nullptr ? IndexKeysOf(*before) : std::vector<std::string>(),
-      after != nullptr ? IndexKeysOf(*after) : std::vector<std::string>()));
-  return record;
+  return WriteRecordAndEntries(
+      store, txn, RecordTag::kContact, "contact", before, after,
+      [](const fb::ContactT& c) { return IndexKeysOf(c); });
 }
 
 }  // namespace custdb

@@ -8,6 +8,7 @@
 #include "engine/schema/records.h"
 #include "engine/storage/keys.h"
 #include "engine/storage/transaction.h"
+#include "engine/storage/write_record.h"
 
 namespace custdb {
 namespace {
@@ -171,23 +172,12 @@ class ContentReader {
 
 Status WriteFileInfo(Store* store, rocksdb::Transaction* txn,
                      const fb::FileInfoT* before, const fb::FileInfoT* after) {
-  const fb::FileInfoT& any = after != nullptr ? *after : *before;
-  std::string key =
-      keys::RecordKey(any.account_id, keys::RecordTag::kFile, any.id);
-  rocksdb::Status s =
-      after != nullptr
-          ? txn->Put(store->family(Family::kRecords), key, PackRecord(*after))
-          : txn->Delete(store->family(Family::kRecords), key);
-  if (!s.ok()) return FromRocks(s, "writing a file");
-  auto entry = [](const fb::FileInfoT* info) {
-    std::vector<std::string> out;
-    if (info != nullptr) {
-      out.push_back(keys::ChildKey(info->account_id, info->customer_id,
-                                   keys::RecordTag::kFile, info->id));
-    }
-    return out;
-  };
-  return ReplaceIndexEntries(store, txn, entry(before), entry(after));
+  return WriteRecordAndEntries(store, txn, keys::RecordTag::kFile, "file",
+                               before, after,
+                               [](const fb::FileInfoT& f) {
+                                 return ChildEntryOf(f, keys::RecordTag::kFile);
+                               })
+      .status();
 }
 
 bool FileChunkIntact(std::string_view value) {

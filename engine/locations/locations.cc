@@ -9,6 +9,7 @@
 #include "engine/schema/records.h"
 #include "engine/storage/keys.h"
 #include "engine/storage/transaction.h"
+#include "engine/storage/write_record.h"
 
 namespace custdb {
 namespace {
@@ -123,23 +124,9 @@ std::vector<std::string> IndexKeysOf(const fb::LocationT& l) {
 Result<std::string> WriteLocation(Store* store, rocksdb::Transaction* txn,
                                   const fb::LocationT* before,
                                   const fb::LocationT* after) {
-  const fb::LocationT& any = after != nullptr ? *after : *before;
-  std::string key =
-      keys::RecordKey(any.account_id, RecordTag::kLocation, any.id);
-  std::string record;
-  rocksdb::Status s;
-  if (after != nullptr) {
-    record = PackRecord(*after);
-    s = txn->Put(store->family(Family::kRecords), key, record);
-  } else {
-    s = txn->Delete(store->family(Family::kRecords), key);
-  }
-  if (!s.ok()) return FromRocks(s, "writing a location");
-  CUSTDB_RETURN_IF_ERROR(ReplaceIndexEntries(
-      store, txn,
-      before != nullptr ? IndexKeysOf(*before) : std::vector<std::string>(),
-      after != nullptr ? IndexKeysOf(*after) : std::vector<std::string>()));
-  return record;
+  return WriteRecordAndEntries(
+      store, txn, RecordTag::kLocation, "location", before, after,
+      [](const fb::LocationT& l) { return IndexKeysOf(l); });
 }
 
 Result<std::string> Locations::Add(uint64_t account_id, uint64_t customer_id,

@@ -7,6 +7,7 @@
 #include "engine/schema/records.h"
 #include "engine/storage/keys.h"
 #include "engine/storage/transaction.h"
+#include "engine/storage/write_record.h"
 
 namespace custdb {
 namespace {
@@ -68,24 +69,12 @@ bool DecodeToken(std::string_view token, unsigned char* raw) {
 Status WritePortalLink(Store* store, rocksdb::Transaction* txn,
                        const fb::PortalLinkT* before,
                        const fb::PortalLinkT* after) {
-  const fb::PortalLinkT& any = after != nullptr ? *after : *before;
-  std::string key =
-      keys::RecordKey(any.account_id, keys::RecordTag::kPortalLink, any.id);
-  rocksdb::Status s =
-      after != nullptr
-          ? txn->Put(store->family(Family::kRecords), key, PackRecord(*after))
-          : txn->Delete(store->family(Family::kRecords), key);
-  if (!s.ok()) return FromRocks(s, "writing a portal link");
-  auto entry = [](const fb::PortalLinkT* link) {
-    std::vector<std::string> out;
-    if (link != nullptr) {
-      out.push_back(keys::ChildKey(link->account_id, link->customer_id,
-                                   keys::RecordTag::kPortalLink, link->id));
-    }
-    return out;
-  };
-  CUSTDB_RETURN_IF_ERROR(
-      ReplaceIndexEntries(store, txn, entry(before), entry(after)));
+  auto written = WriteRecordAndEntries(
+      store, txn, keys::RecordTag::kPortalLink, "portal link", before, after,
+      [](const fb::PortalLinkT& link) {
+        return ChildEntryOf(link, keys::RecordTag::kPortalLink);
+      });
+  if (!written.ok()) return written.status();
   // The token entry's value is the link's id, which never changes.
   auto token_key = [](const fb::PortalLinkT* link) {
     if (link == nullptr || link->revoked || link->token_hash.empty()) {
@@ -99,12 +88,13 @@ Status WritePortalLink(Store* store, rocksdb::Transaction* txn,
   std::string new_token = token_key(after);
   if (old_token == new_token) return Status::Ok();
   auto* indexes = store->family(Family::kIndexes);
+  rocksdb::Status s;
   if (!old_token.empty()) {
     s = txn->Delete(indexes, old_token);
     if (!s.ok()) return FromRocks(s, "writing a portal link");
   }
   if (!new_token.empty()) {
-    s = txn->Put(indexes, new_token, BigEndian(any.id));
+    s = txn->Put(indexes, new_token, BigEndian(after->id));
     if (!s.ok()) return FromRocks(s, "writing a portal link");
   }
   return Status::Ok();

@@ -8,6 +8,7 @@
 #include "engine/normalize/text.h"
 #include "engine/schema/records.h"
 #include "engine/storage/transaction.h"
+#include "engine/storage/write_record.h"
 
 namespace custdb {
 namespace {
@@ -53,28 +54,9 @@ Result<fb::NoteT> DecodeNote(std::string_view bytes, uint64_t note_id) {
 
 Result<std::string> WriteNote(Store* store, rocksdb::Transaction* txn,
                               const fb::NoteT* before, const fb::NoteT* after) {
-  const fb::NoteT& any = after != nullptr ? *after : *before;
-  std::string key = keys::RecordKey(any.account_id, RecordTag::kNote, any.id);
-  std::string record;
-  rocksdb::Status s;
-  if (after != nullptr) {
-    record = PackRecord(*after);
-    s = txn->Put(store->family(Family::kRecords), key, record);
-  } else {
-    s = txn->Delete(store->family(Family::kRecords), key);
-  }
-  if (!s.ok()) return FromRocks(s, "writing a note");
-  auto entry = [](const fb::NoteT* note) {
-    std::vector<std::string> out;
-    if (note != nullptr) {
-      out.push_back(keys::ChildKey(note->account_id, note->customer_id,
-                                   RecordTag::kNote, note->id));
-    }
-    return out;
-  };
-  CUSTDB_RETURN_IF_ERROR(
-      ReplaceIndexEntries(store, txn, entry(before), entry(after)));
-  return record;
+  return WriteRecordAndEntries(
+      store, txn, RecordTag::kNote, "note", before, after,
+      [](const fb::NoteT& n) { return ChildEntryOf(n, RecordTag::kNote); });
 }
 
 Result<std::string> Notes::Add(uint64_t account_id, uint64_t customer_id,
