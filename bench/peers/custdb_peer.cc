@@ -7,12 +7,9 @@
 
 #include "bench/dataset.h"
 #include "custdb.h"
+#include "custdb_generated.h"
 #include "peers.h"
 #include "process.h"
-
-#ifdef CUSTDB_BENCH_HAVE_DUPLICATES
-#include "custdb_generated.h"
-#endif
 
 namespace custdb::bench {
 namespace fs = std::filesystem;
@@ -24,8 +21,6 @@ struct Store {
   custdb_store* store = nullptr;
   ~Store() { custdb_store_close(store); }
 };
-
-#ifdef CUSTDB_BENCH_HAVE_DUPLICATES
 
 // Asks custdb_customer_duplicates for each query; answers in harness ids.
 void AskDuplicates(custdb_store* store, uint64_t account,
@@ -68,8 +63,6 @@ void AskDuplicates(custdb_store* store, uint64_t account,
       });
 }
 
-#endif
-
 }  // namespace
 
 SystemResult RunCustdb(const Workload& workload, const PeerOptions& options) {
@@ -98,14 +91,7 @@ SystemResult RunCustdb(const Workload& workload, const PeerOptions& options) {
                      std::to_string(workload.customers.size()) +
                      " customers loaded, no_sync; size: store directory";
 
-#ifdef CUSTDB_BENCH_HAVE_DUPLICATES
       AskDuplicates(store.store, kAccount, workload, ids, options, result);
-#else
-      (void)options;
-      result.notes +=
-          "; no queries: capi/custdb.h does not declare "
-          "custdb_customer_duplicates";
-#endif
     }
     // Measured closed, once the memtables are flushed.
     result.bytes_on_disk = BytesOnDisk(path);
