@@ -4,8 +4,6 @@
 //
 // usage: custdb-bench-dupes DATA_DIR [--systems=postgres,sqlite,custdb]
 //                           [--queries=N] [--warmup=N] [--postgres-bin=DIR]
-//        custdb-bench-dupes --write-tiny-dataset DIR [--customers=N]
-//                           [--seed=N]
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -18,7 +16,6 @@
 
 #include "bench/dataset.h"
 #include "peers.h"
-#include "tiny_dataset.h"
 
 namespace custdb::bench {
 namespace {
@@ -225,24 +222,18 @@ int Usage() {
           "usage: custdb-bench-dupes DATA_DIR [--systems=postgres,sqlite,"
           "custdb]\n"
           "                          [--queries=N] [--warmup=N] "
-          "[--postgres-bin=DIR]\n"
-          "       custdb-bench-dupes --write-tiny-dataset DIR "
-          "[--customers=N] [--seed=N]\n");
+          "[--postgres-bin=DIR]\n");
   return 2;
 }
 
 int Main(int argc, char** argv) {
-  std::string data_dir, tiny_dir, value;
+  std::string data_dir, value;
   std::string systems = "postgres,sqlite,custdb";
   size_t max_queries = 0;
-  int customers = 1000;
-  uint64_t seed = 1;
   PeerOptions options;
   for (int i = 1; i < argc; i++) {
     const char* arg = argv[i];
-    if (strcmp(arg, "--write-tiny-dataset") == 0 && i + 1 < argc) {
-      tiny_dir = argv[++i];
-    } else if (Flag(arg, "--systems", value)) {
+    if (Flag(arg, "--systems", value)) {
       systems = value;
     } else if (Flag(arg, "--queries", value)) {
       max_queries = std::stoul(value);
@@ -250,10 +241,6 @@ int Main(int argc, char** argv) {
       options.warmup = std::stoul(value);
     } else if (Flag(arg, "--postgres-bin", value)) {
       options.postgres_bin = value;
-    } else if (Flag(arg, "--customers", value)) {
-      customers = std::stoi(value);
-    } else if (Flag(arg, "--seed", value)) {
-      seed = std::stoull(value);
     } else if (arg[0] != '-' && data_dir.empty()) {
       data_dir = arg;
     } else {
@@ -261,10 +248,6 @@ int Main(int argc, char** argv) {
     }
   }
 
-  if (!tiny_dir.empty()) {
-    WriteTinyDataset(tiny_dir, customers, seed);
-    return 0;
-  }
   if (data_dir.empty()) return Usage();
 
   Workload workload = BuildWorkload(data_dir, max_queries);

@@ -23,8 +23,7 @@ SystemResult RunPostgres(const Workload& workload, const PeerOptions& options);
 SystemResult RunSqlite(const Workload& workload, const PeerOptions& options);
 
 // custdb: the data set loaded through the C ABI, then
-// custdb_customer_duplicates for each query. Reports an error when the
-// library was built without that call.
+// custdb_customer_duplicates for each query.
 SystemResult RunCustdb(const Workload& workload, const PeerOptions& options);
 
 }  // namespace custdb::bench
