@@ -267,6 +267,12 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path,
   db_options.create_missing_column_families = true;
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db_options.keep_log_file_num = 4;
+  // A write-ahead log file stays until every family has flushed what it
+  // holds, and the families written rarely (meta data, files) would keep
+  // gigabytes of log alive for the busy ones: past this much log, the
+  // families holding the oldest file are flushed. It also bounds what an
+  // open after a crash replays.
+  db_options.max_total_wal_size = 256u << 20;
   if (options.log) {
     db_options.listeners.push_back(
         std::make_shared<LifecycleListener>(options.log));
