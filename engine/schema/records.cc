@@ -128,9 +128,13 @@ Result<std::string> RecordToJson(std::string_view type_name,
   if (data == nullptr || size == 0) {
     return Status::InvalidArgument("record: no bytes given");
   }
+  if (size > kMaxRecordBytes) {
+    return Status::InvalidArgument(
+        "record: larger than the 1 MiB record limit");
+  }
   std::string storage;
   data = AlignedBytes(data, size, &storage);
-  if (size > kMaxRecordBytes || !type->verify(data, size)) {
+  if (!type->verify(data, size)) {
     return Status::InvalidArgument(
         "record: not a valid FlatBuffers record of this type");
   }

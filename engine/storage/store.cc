@@ -221,6 +221,18 @@ Status FromRocks(const rocksdb::Status& s, std::string_view operation) {
     }
     return Status::Io(op + ": " + detail);
   }
+  if (s.IsInvalidArgument()) {
+    // Opening a database, RocksDB tries its IDENTITY file with the
+    // options' I/O settings, then without direct I/O, and reports either
+    // failure as an invalid argument. custdb never asks for direct I/O,
+    // so both mean the file system failed to open a file.
+    std::string detail = s.ToString();
+    if (detail.find("Found options incompatible with filesystem") !=
+            std::string::npos ||
+        detail.find("Direct I/O is not supported") != std::string::npos) {
+      return Status::Io(op + ": " + detail);
+    }
+  }
   if (s.IsCorruption()) {
     return Status::Corruption(op + ": stored data is damaged");
   }
