@@ -761,9 +761,20 @@ std::vector<uint64_t> FaultPoints(const Outcomes& clean, size_t kind,
   return {points.begin(), points.end()};
 }
 
+// Not under ThreadSanitizer: the fault file system is called from
+// RocksDB's background threads, whose synchronization TSan cannot see in
+// Debian's uninstrumented library, so every shared counter would be
+// reported as a race. The ASan and plain builds run it.
+#if defined(__SANITIZE_THREAD__)
+constexpr bool kUnderTsan = true;
+#else
+constexpr bool kUnderTsan = false;
+#endif
+
 TEST_CASE(
     "an injected I/O error is an error status, and a reopened store is "
-    "consistent with every acknowledged write") {
+    "consistent with every acknowledged write" *
+    doctest::skip(kUnderTsan)) {
   ScratchDir dir;
   std::string base_path = dir.sub("base");
   Base base = MakeBase(base_path);
