@@ -4,7 +4,8 @@
 // byte also chooses to keep the header of a real token of either list and
 // put the remaining bytes in its position, which reaches the lists' own
 // reading of positions. Whatever the token, a cursor returns no more
-// records than its list holds, and its own token is accepted again.
+// records than its list holds, only records after the position, and its
+// own token is accepted again.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -110,15 +111,18 @@ std::string WithPosition(const std::string& token, std::string_view position) {
   return custdb::EncodeResumeToken(p);
 }
 
-// Drains a cursor; traps when it returns more than `limit` records or
-// when its final token is refused by `reopen`.
-template <typename Reopen>
-void Drain(custdb_cursor* cursor, int limit, Reopen reopen) {
+// Drains a cursor; traps when it returns more than `limit` records, a
+// record whose id (read by `id_of`) is not above `after` (the position's
+// id, 0 for none), or when its final token is refused by `reopen`.
+template <typename IdOf, typename Reopen>
+void Drain(custdb_cursor* cursor, int limit, uint64_t after, IdOf id_of,
+           Reopen reopen) {
   int count = 0;
   for (;;) {
     custdb_buffer* record = nullptr;
     if (custdb_cursor_next(&record, cursor) != CUSTDB_OK) break;
     if (record == nullptr) break;
+    if (id_of(custdb_buffer_data(record)) <= after) __builtin_trap();
     custdb_buffer_free(record);
     if (++count > limit) __builtin_trap();
   }
@@ -142,7 +146,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   custdb_store* store = custdb::fuzz::Store();
 
   std::string token(reinterpret_cast<const char*>(data), size);
+  // Both lists' positions are the big-endian id of the last record (of
+  // the contact or the customer), and a list resumes strictly after it.
+  uint64_t after = 0;
   if (size > 0 && data[0] % 3 != 0) {
+    if (size == 9) after = custdb::keys::GetBigEndian64(token.data() + 1);
     const std::string& real =
         data[0] % 3 == 1 ? fixture.contact_token : fixture.phone_token;
     token = WithPosition(real, token.substr(1));
@@ -156,7 +164,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   };
   custdb_cursor* cursor = nullptr;
   if (contacts(&cursor, &options) == CUSTDB_OK) {
-    Drain(cursor, kContacts, contacts);
+    Drain(
+        cursor, kContacts, after,
+        [](const uint8_t* record) {
+          return flatbuffers::GetRoot<custdb::fb::Contact>(record)->id();
+        },
+        contacts);
   }
 
   auto by_phone = [&](custdb_cursor** out, const custdb_list_options* o) {
@@ -164,7 +177,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   };
   cursor = nullptr;
   if (by_phone(&cursor, &options) == CUSTDB_OK) {
-    Drain(cursor, kCustomers, by_phone);
+    Drain(
+        cursor, kCustomers, after,
+        [](const uint8_t* record) {
+          return flatbuffers::GetRoot<custdb::fb::Customer>(record)->id();
+        },
+        by_phone);
   }
   return 0;
 }
