@@ -4,9 +4,10 @@
 # postgresql-15 (whose server package ships pg_trgm), libpq-dev,
 # libsqlite3-dev and sqlite3 serve only bench/peers, the side-by-side
 # duplicate-finding harness; its smoke test starts a cluster of its own.
+# clang serves only the fuzz build (libFuzzer ships with it).
 set -eu
 
-packages="build-essential cmake ninja-build pkg-config clang-format
+packages="build-essential cmake ninja-build pkg-config clang clang-format
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler libxxhash-dev
   libutf8proc-dev libsodium-dev libbenchmark-dev doctest-dev abigail-tools
   postgresql-15 libpq-dev libsqlite3-dev sqlite3"

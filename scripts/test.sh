@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every test: set up, build, run the suite under ctest; then the same suite
 # built with AddressSanitizer and UBSan, and the engine tests (the
-# concurrent ones among them) under ThreadSanitizer.
+# concurrent ones among them) under ThreadSanitizer; then, when clang is
+# there, each fuzz target on its corpus for a few seconds.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -25,4 +26,15 @@ if [ "${CUSTDB_SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake --build build-tsan --target engine_tests
   TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" \
     ctest --test-dir build-tsan --output-on-failure -R '^engine_tests$'
+fi
+
+# The fuzz targets, briefly (docs/reliability.md tells how to run one for
+# hours). A whole build directory of clang, apart from the gcc ones.
+if [ "${CUSTDB_SKIP_SANITIZERS:-0}" != 1 ] && command -v clang++ >/dev/null &&
+  command -v clang >/dev/null; then
+  cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang \
+    -DCUSTDB_FUZZ=ON >/dev/null
+  cmake --build build-fuzz
+  ctest --test-dir build-fuzz --output-on-failure -j "$jobs"
 fi

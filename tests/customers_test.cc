@@ -166,6 +166,19 @@ TEST_CASE("a caller may create a second customer with the same phone") {
   CHECK(f.CheckIssues() == 0);
 }
 
+TEST_CASE("a phone lookup resumed after the largest id finds nothing") {
+  Fixture f;
+  f.Create(1, CompanyDraft("Hotel Front Desk", "415-867-5309"));
+  auto key = Customers::LookupKey(Lookup::kPhone, "415-867-5309");
+  REQUIRE(key.ok());
+  std::string after;
+  keys::PutBigEndian64(&after, UINT64_MAX);
+  auto page = f.customers.Find(1, Lookup::kPhone, *key, after, 100);
+  REQUIRE(page.ok());
+  CHECK(page->items.empty());
+  CHECK(page->done);
+}
+
 TEST_CASE("many threads creating the same phone end with one customer") {
   Fixture f;
   constexpr int kThreads = 8;

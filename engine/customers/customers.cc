@@ -523,6 +523,14 @@ Result<Page> Customers::Find(uint64_t account_id, Lookup by,
       return Status::InvalidArgument("resume_token: is damaged");
     }
     after_id = keys::GetBigEndian64(after.data());
+    // No id follows the largest one; the scans below seek to after_id + 1,
+    // which would wrap to 0 and start the list over.
+    if (after_id == UINT64_MAX) {
+      Page page;
+      page.last_position = after;
+      page.done = true;
+      return page;
+    }
   }
   // Two sorted sources of customer ids, the customer's own index and the
   // index of its contacts, merged: the first limit + 1 distinct ids of
