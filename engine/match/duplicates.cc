@@ -234,7 +234,13 @@ class Reader {
       return Status::Corruption("customer " + std::to_string(id) +
                                 ": the stored record is damaged");
     }
-    auto [it, inserted] = profiles_.emplace(id, custdb::ProfileOf(**root));
+    return Remember(**root);
+  }
+
+  // The profile of a record already read and verified.
+  const Profile* Remember(const fb::Customer& customer) {
+    auto [it, inserted] =
+        profiles_.try_emplace(customer.id(), custdb::ProfileOf(customer));
     return &it->second;
   }
 
@@ -483,8 +489,7 @@ Result<std::string> Duplicates::Find(uint64_t account_id, uint64_t customer_id,
     return Status::Corruption("customer " + std::to_string(customer_id) +
                               ": the stored record is damaged");
   }
-  auto self = reader.ProfileOf(account_id, customer_id);
-  if (!self.ok()) return self.status();
+  const Profile* self = reader.Remember(**root);
   auto own = ValuesOf(reader, **root);
   if (!own.ok()) return own.status();
 
@@ -514,7 +519,7 @@ Result<std::string> Duplicates::Find(uint64_t account_id, uint64_t customer_id,
                               own->loose_emails, &Signals::loose_email));
   CUSTDB_RETURN_IF_ERROR(mark(IndexTag::kAddress, true, Family::kIndexes,
                               own->addresses, &Signals::address));
-  auto by_name = NameCandidates(reader, account_id, **self);
+  auto by_name = NameCandidates(reader, account_id, *self);
   if (!by_name.ok()) return by_name.status();
   for (uint64_t id : *by_name) found[id].name = true;
 
@@ -523,7 +528,7 @@ Result<std::string> Duplicates::Find(uint64_t account_id, uint64_t customer_id,
     auto other = reader.ProfileOf(account_id, id);
     if (!other.ok()) return other.status();
     if (*other == nullptr) continue;  // removed since its index was read
-    Scored scored = Score(signals, CompareNames(**self, **other));
+    Scored scored = Score(signals, CompareNames(*self, **other));
     if (scored.confidence == fb::Confidence::Unspecified) continue;
     fb::DuplicateCandidateT c;
     c.customer_id = id;
