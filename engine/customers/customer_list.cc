@@ -14,7 +14,11 @@ using keys::RowSort;
 
 // The entries one page call examines at most. A filter that matches few
 // rows returns an empty page past them rather than reading the whole
-// list in one call; 1024 rows are about a quarter of a millisecond.
+// list in one call; 1024 rows take about 1.5 ms with a tag read each.
+// TODO: custdb_cursor_next asks for the next page until it has a row or
+// the list ends, so a filter that matches nothing still reads the whole
+// order in one call there (70 ms for 50,000 customers); bounding it needs
+// a "no row yet" answer in the cursor contract.
 constexpr size_t kMaxRowsExamined = 1024;
 
 // The longest tag member list a page call reads whole, in place of
