@@ -14,7 +14,7 @@ using keys::RowSort;
 
 // The entries one page call examines at most. A filter that matches few
 // rows returns an empty page past them rather than reading the whole
-// list in one call; 1024 rows take about 1.5 ms with a tag read each.
+// list in one call; 1024 rows take about 3 ms with a tag read each.
 // TODO: custdb_cursor_next asks for the next page until it has a row or
 // the list ends, so a filter that matches nothing still reads the whole
 // order in one call there (70 ms for 50,000 customers); bounding it needs
@@ -46,7 +46,12 @@ bool FlagMatches(FlagFilter filter, bool flag) {
 // The filters a row answers by itself (all but the tags).
 bool RowMatches(const fb::CustomerRow& row, const CustomerListFilter& filter,
                 uint32_t statuses) {
-  if ((statuses & StatusBit(row.status())) == 0) return false;
+  // A status the schema does not define matches no filter.
+  if (row.status() < fb::CustomerStatus::MIN ||
+      row.status() > fb::CustomerStatus::MAX ||
+      (statuses & StatusBit(row.status())) == 0) {
+    return false;
+  }
   if (filter.kind != fb::CustomerKind::Unspecified &&
       row.kind() != filter.kind) {
     return false;
