@@ -354,11 +354,12 @@ CUSTDB_API int custdb_customer_find_by_email(
 #define CUSTDB_FLAG_ONLY 1
 #define CUSTDB_FLAG_EXCLUDE 2
 
-/* Values of custdb_customer_list_options.sort. */
-#define CUSTDB_SORT_NAME 0          /* display name A-Z, ignoring case and
-                                       accents; then id */
-#define CUSTDB_SORT_LAST_ACTIVITY 1 /* last activity, newest first; then id */
-#define CUSTDB_SORT_CREATED 2       /* creation, newest first; then id */
+/* Values of custdb_customer_list_options.sort: by display name A to Z,
+ * ignoring case and accents; by last activity, newest first; by creation,
+ * newest first. Ties go by customer id. */
+#define CUSTDB_SORT_NAME 0
+#define CUSTDB_SORT_LAST_ACTIVITY 1
+#define CUSTDB_SORT_CREATED 2
 
 /* The most tags custdb_customer_list_options.tag_ids may hold. */
 #define CUSTDB_LIST_MAX_TAGS 16
