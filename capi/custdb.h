@@ -325,6 +325,79 @@ CUSTDB_API int custdb_customer_find_by_email(
     custdb_cursor** out, custdb_store* store, uint64_t account_id,
     const char* email, const custdb_list_options* options);
 
+/* ---- The customer list -------------------------------------------------
+ * The table a dispatcher keeps open: a cursor of CustomerRow records
+ * (id, customer number, display name, kind, formatted phone, status,
+ * last activity, VIP, do-not-contact), filtered and sorted, served from
+ * an index that holds the rows, so no customer record is decoded.
+ *
+ * Paging by resume token stays exact while customers change between
+ * pages: a token resumes right after the last row returned, in that row's
+ * order as it was, so no row that stays in place is repeated or skipped
+ * because another customer changed. A customer whose own sort value
+ * changes between pages (a rename; new activity) moves: it is shown again
+ * when it moves ahead of the token, and not at all when it moves behind.
+ */
+
+/* Bits of custdb_customer_list_options.statuses. */
+#define CUSTDB_STATUS_ACTIVE 1
+#define CUSTDB_STATUS_INACTIVE 2
+#define CUSTDB_STATUS_ARCHIVED 4
+
+/* Values of custdb_customer_list_options.kind (the schema's CustomerKind). */
+#define CUSTDB_KIND_ANY 0
+#define CUSTDB_KIND_INDIVIDUAL 1
+#define CUSTDB_KIND_COMPANY 2
+
+/* Values of custdb_customer_list_options.vip and .do_not_contact. */
+#define CUSTDB_FLAG_ANY 0
+#define CUSTDB_FLAG_ONLY 1
+#define CUSTDB_FLAG_EXCLUDE 2
+
+/* Values of custdb_customer_list_options.sort: by display name A to Z,
+ * ignoring case and accents; by last activity, newest first; by creation,
+ * newest first. Ties go by customer id. */
+#define CUSTDB_SORT_NAME 0
+#define CUSTDB_SORT_LAST_ACTIVITY 1
+#define CUSTDB_SORT_CREATED 2
+
+/* The most tags custdb_customer_list_options.tag_ids may hold. */
+#define CUSTDB_LIST_MAX_TAGS 16
+
+#define CUSTDB_CUSTOMER_LIST_OPTIONS_VERSION 1
+
+typedef struct custdb_customer_list_options {
+  uint32_t version; /* CUSTDB_CUSTOMER_LIST_OPTIONS_VERSION */
+  /* CUSTDB_STATUS_* bits; 0 (the default): active and inactive, so that
+   * archived customers are hidden unless asked for. */
+  uint32_t statuses;
+  int32_t kind;           /* CUSTDB_KIND_*; 0: any */
+  int32_t vip;            /* CUSTDB_FLAG_*; 0: any */
+  int32_t do_not_contact; /* CUSTDB_FLAG_*; 0: any */
+  int32_t sort;           /* CUSTDB_SORT_*; 0: by name */
+  /* Tag ids the customers must all carry; NULL (with tag_count 0): no
+   * tag filter. At most CUSTDB_LIST_MAX_TAGS; order and repeats do not
+   * matter. Only read during the call. */
+  const uint64_t* tag_ids;
+  size_t tag_count;
+} custdb_customer_list_options;
+
+#define CUSTDB_CUSTOMER_LIST_OPTIONS_INIT \
+  { CUSTDB_CUSTOMER_LIST_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0 }
+
+/* The customer list of an account: a cursor of CustomerRow records in
+ * the order `filter->sort` names, of the customers every filter matches.
+ * `filter` NULL is the defaults (every customer not archived, by name). A
+ * resume token is tied to its filter: a token of another filter or sort
+ * is CUSTDB_EINVAL. A tag id that names no tag matches no customer.
+ *   CUSTDB_EINVAL  a filter field out of range (the message names it,
+ *                  "filter.vip: ..."), an unknown version of either
+ *                  options struct, a token of another list. */
+CUSTDB_API int custdb_customer_list(custdb_cursor** out, custdb_store* store,
+                                    uint64_t account_id,
+                                    const custdb_customer_list_options* filter,
+                                    const custdb_list_options* options);
+
 /* ---- Contacts ----------------------------------------------------------
  * The people a customer is reached through. A contact belongs to one
  * customer: first_name is required, last_name, phone (a US number in any

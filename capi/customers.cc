@@ -1,5 +1,6 @@
 // The C ABI of customer records.
 #include "capi/shim.h"
+#include "engine/customers/customer_list.h"
 #include "engine/schema/records.h"
 
 using namespace custdb::shim;  // NOLINT: the shim's own helpers
@@ -49,6 +50,73 @@ int Find(custdb_cursor** out, custdb_store* store, uint64_t account_id,
                         });
     });
   });
+}
+
+// The engine's filter from the ABI's, every field checked by its name.
+int ReadListFilter(const custdb_customer_list_options* filter,
+                   custdb::CustomerListFilter* out) {
+  if (filter == nullptr) return CUSTDB_OK;
+  if (!OptionsVersionOk(filter, CUSTDB_CUSTOMER_LIST_OPTIONS_VERSION)) {
+    return Invalid("filter.version: not a version this library knows");
+  }
+  // Every field below is in version 1.
+  const uint32_t all_statuses =
+      CUSTDB_STATUS_ACTIVE | CUSTDB_STATUS_INACTIVE | CUSTDB_STATUS_ARCHIVED;
+  if ((filter->statuses & ~all_statuses) != 0) {
+    return Invalid(
+        "filter.statuses: only CUSTDB_STATUS_ACTIVE, _INACTIVE and _ARCHIVED "
+        "may be set");
+  }
+  if (filter->kind < CUSTDB_KIND_ANY || filter->kind > CUSTDB_KIND_COMPANY) {
+    return Invalid(
+        "filter.kind: must be 0 (any), 1 (individual) or 2 "
+        "(company)");
+  }
+  auto flag_ok = [](int32_t flag) {
+    return flag >= CUSTDB_FLAG_ANY && flag <= CUSTDB_FLAG_EXCLUDE;
+  };
+  if (!flag_ok(filter->vip)) {
+    return Invalid("filter.vip: must be 0 (any), 1 (only) or 2 (exclude)");
+  }
+  if (!flag_ok(filter->do_not_contact)) {
+    return Invalid(
+        "filter.do_not_contact: must be 0 (any), 1 (only) or 2 (exclude)");
+  }
+  if (filter->sort < CUSTDB_SORT_NAME || filter->sort > CUSTDB_SORT_CREATED) {
+    return Invalid(
+        "filter.sort: must be 0 (name), 1 (last activity) or 2 (created)");
+  }
+  if (filter->tag_count > CUSTDB_LIST_MAX_TAGS) {
+    return Invalid("filter.tag_count: at most 16 tags");
+  }
+  if (filter->tag_ids == nullptr && filter->tag_count != 0) {
+    return Invalid("filter.tag_ids: is NULL but tag_count is not 0");
+  }
+  for (size_t i = 0; i < filter->tag_count; ++i) {
+    if (filter->tag_ids[i] == 0) {
+      return Invalid("filter.tag_ids: must not hold 0");
+    }
+  }
+
+  // The statuses' bits are the schema's CustomerStatus values as bits.
+  static_assert(CUSTDB_STATUS_ACTIVE ==
+                custdb::StatusBit(custdb::fb::CustomerStatus::Active));
+  static_assert(CUSTDB_STATUS_INACTIVE ==
+                custdb::StatusBit(custdb::fb::CustomerStatus::Inactive));
+  static_assert(CUSTDB_STATUS_ARCHIVED ==
+                custdb::StatusBit(custdb::fb::CustomerStatus::Archived));
+  out->statuses = filter->statuses;
+  out->kind = static_cast<custdb::fb::CustomerKind>(filter->kind);
+  out->vip = static_cast<custdb::FlagFilter>(filter->vip);
+  out->do_not_contact = static_cast<custdb::FlagFilter>(filter->do_not_contact);
+  const custdb::keys::RowSort sorts[] = {custdb::keys::RowSort::kName,
+                                         custdb::keys::RowSort::kLastActivity,
+                                         custdb::keys::RowSort::kCreated};
+  out->sort = sorts[filter->sort];
+  if (filter->tag_count != 0) {
+    out->tag_ids.assign(filter->tag_ids, filter->tag_ids + filter->tag_count);
+  }
+  return CUSTDB_OK;
 }
 
 }  // namespace
@@ -134,6 +202,33 @@ int custdb_customer_find_by_phone(custdb_cursor** out, custdb_store* store,
                                   uint64_t account_id, const char* phone,
                                   const custdb_list_options* options) {
   return Find(out, store, account_id, phone, options, custdb::Lookup::kPhone);
+}
+
+int custdb_customer_list(custdb_cursor** out, custdb_store* store,
+                         uint64_t account_id,
+                         const custdb_customer_list_options* filter,
+                         const custdb_list_options* options) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: must not be NULL");
+    *out = nullptr;
+    if (account_id == 0) return Invalid("account_id: must not be 0");
+    custdb::CustomerListFilter list;
+    int rc = ReadListFilter(filter, &list);
+    if (rc != CUSTDB_OK) return rc;
+    if (!OptionsVersionOk(options, CUSTDB_LIST_OPTIONS_VERSION)) {
+      return UnknownOptionsVersion();
+    }
+    return WithStore(store, [&](StoreState& state) {
+      custdb::Store* engine = state.store.get();
+      std::string query = custdb::ListQuery(list);
+      return OpenCursor(out, store, kListCustomers, account_id, query, options,
+                        [engine, account_id, list = std::move(list)](
+                            const std::string& after, size_t limit) {
+                          return custdb::ListCustomers(engine, account_id, list,
+                                                       after, limit);
+                        });
+    });
+  });
 }
 
 int custdb_customer_find_by_email(custdb_cursor** out, custdb_store* store,

@@ -156,6 +156,7 @@ enum ListKind : uint8_t {
   kListLinks = 10,
   kListPortalLinks = 11,
   kListDuplicateReport = 12,
+  kListCustomers = 13,
 };
 
 // Opens a cursor over `source` at the position saved in the options'

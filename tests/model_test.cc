@@ -14,9 +14,11 @@
 #include <set>
 
 #include "engine/contacts/contacts.h"
+#include "engine/customers/customer_list.h"
 #include "engine/customers/customers.h"
 #include "engine/links/links.h"
 #include "engine/merge/merge.h"
+#include "engine/normalize/name.h"
 #include "engine/portal/portal.h"
 #include "engine/storage/transaction.h"
 #include "engine/tags/tags.h"
@@ -178,6 +180,7 @@ class ModelRun {
     }
     for (uint64_t account : {1, 2}) {
       VerifySummary(account);
+      VerifyVipList(account);
       for (int p = 0; p < kPhones; ++p) VerifyPhone(account, Phone(p));
     }
     auto report = CheckStore(store_.get());
@@ -780,6 +783,46 @@ class ModelRun {
     CHECK(got.archived == want.archived);
     CHECK(got.vip == want.vip);
     CHECK(got.companies == want.companies);
+  }
+
+  // The customer list of VIPs by name, in small pages: the model's VIPs
+  // that are not archived, ordered by folded display name, then id.
+  void VerifyVipList(uint64_t account) {
+    std::vector<std::pair<std::string, uint64_t>> want;
+    for (const auto& [id, m] : model_) {
+      if (m.account != account || !m.vip ||
+          m.status == fb::CustomerStatus::Archived) {
+        continue;
+      }
+      std::string display =
+          m.kind == fb::CustomerKind::Company
+              ? m.company
+              : (m.last.empty() ? m.first : m.first + " " + m.last);
+      want.push_back({display, id});
+    }
+    std::sort(want.begin(), want.end(), [](const auto& a, const auto& b) {
+      std::string fa = FoldName(a.first), fb = FoldName(b.first);
+      return fa != fb ? fa < fb : a.second < b.second;
+    });
+    CustomerListFilter filter;
+    filter.vip = FlagFilter::kOnly;
+    std::vector<std::pair<std::string, uint64_t>> got;
+    std::string after;
+    for (;;) {
+      auto page = ListCustomers(store_.get(), account, filter, after, 3);
+      REQUIRE(page.ok());
+      for (const auto& item : page->items) {
+        auto* row = Root<fb::CustomerRow>(item.record);
+        got.push_back({Str(row->display_name()), row->id()});
+        const ModelCustomer& m = model_[row->id()];
+        CHECK(row->status() == m.status);
+        CHECK(row->do_not_contact() == m.dnc);
+        CHECK(row->kind() == m.kind);
+      }
+      after = page->last_position;
+      if (page->done) break;
+    }
+    CHECK(got == want);
   }
 
   void VerifyPhone(uint64_t account, const std::string& phone) {

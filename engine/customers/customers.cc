@@ -11,6 +11,7 @@
 
 #include "engine/contacts/contact_record.h"
 #include "engine/customers/children.h"
+#include "engine/customers/customer_list.h"
 #include "engine/customers/validate.h"
 #include "engine/match/match_name.h"
 #include "engine/normalize/email.h"
@@ -40,19 +41,24 @@ constexpr int kMaxMergeHops = 1000;
 Status WriteDerived(Store* store, rocksdb::Transaction* txn,
                     const fb::CustomerT* before, const fb::CustomerT* after) {
   std::vector<std::string> old_keys;
+  std::vector<IndexValueEntry> old_rows;
   std::vector<std::string> old_counters;
   if (before != nullptr) {
     old_keys = IndexKeysOf(*before);
+    old_rows = RowEntriesOf(*before);
     old_counters = CounterKeysOf(*before);
   }
   std::vector<std::string> new_keys;
+  std::vector<IndexValueEntry> new_rows;
   std::vector<std::string> new_counters;
   if (after != nullptr) {
     new_keys = IndexKeysOf(*after);
+    new_rows = RowEntriesOf(*after);
     new_counters = CounterKeysOf(*after);
   }
 
   CUSTDB_RETURN_IF_ERROR(ReplaceIndexEntries(store, txn, old_keys, new_keys));
+  CUSTDB_RETURN_IF_ERROR(ReplaceIndexValues(store, txn, old_rows, new_rows));
 
   std::map<std::string, int64_t> deltas;
   for (const auto& key : old_counters) deltas[key] -= 1;
@@ -698,6 +704,9 @@ void ExpectCustomer(const keys::RecordKeyParts& key, std::string_view value,
   context.NoteCustomer(c.account_id, c.id);
   context.NotePrimaryContactId(c.account_id, c.id, c.primary_contact_id);
   for (auto& k : IndexKeysOf(c)) context.ExpectIndex(std::move(k));
+  for (auto& row : RowEntriesOf(c)) {
+    context.ExpectIndex(std::move(row.key), std::move(row.value));
+  }
   for (auto& k : CounterKeysOf(c)) context.ExpectCount(std::move(k));
   context.ExpectSequenceAtLeast(
       keys::CounterKey(c.account_id, CounterTag::kCustomerNumber), c.number);

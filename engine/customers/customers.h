@@ -143,6 +143,8 @@ void ExpectMergedCustomer(const keys::RecordKeyParts& key,
 
 // The index keys and counters a record contributes; shared by the write
 // path and the checker, so the two cannot disagree on what should exist.
+// The list rows, index entries with values, are RowEntriesOf
+// (customer_list.h).
 std::vector<std::string> IndexKeysOf(const fb::CustomerT& customer);
 std::vector<std::string> CounterKeysOf(const fb::CustomerT& customer);
 

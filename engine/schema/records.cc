@@ -47,6 +47,7 @@ constexpr RecordType kRecordTypes[] = {
     {"DuplicateList", VerifyAs<fb::DuplicateList>},
     {"DuplicatePair", VerifyAs<fb::DuplicatePair>},
     {"MergePreview", VerifyAs<fb::MergePreview>},
+    {"CustomerRow", VerifyAs<fb::CustomerRow>},
 };
 
 constexpr size_t kMaxJsonBytes = 4u << 20;

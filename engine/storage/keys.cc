@@ -287,6 +287,60 @@ std::optional<TimelinePositionParts> ParseTimelinePosition(
                                ~GetBigEndian64(position.data() + 8)};
 }
 
+std::string CustomerRowByNameKey(uint64_t account_id,
+                                 std::string_view folded_name,
+                                 uint64_t customer_id) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(IndexTag::kCustomerRow))
+      .AppendU8(static_cast<uint8_t>(RowSort::kName))
+      .AppendString(folded_name)
+      .AppendU64(customer_id)
+      .Take();
+}
+
+std::string CustomerRowByTimeKey(uint64_t account_id, RowSort sort,
+                                 int64_t time_ms, uint64_t customer_id) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(IndexTag::kCustomerRow))
+      .AppendU8(static_cast<uint8_t>(sort))
+      .AppendU64(InvertTime(time_ms))
+      .AppendU64(customer_id)
+      .Take();
+}
+
+std::string CustomerRowPrefix(uint64_t account_id, RowSort sort) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(IndexTag::kCustomerRow))
+      .AppendU8(static_cast<uint8_t>(sort))
+      .Take();
+}
+
+bool IsCustomerRowPosition(std::string_view position, RowSort sort) {
+  KeyReader r(position);
+  if (sort == RowSort::kName) {
+    if (!r.ReadString()) return false;
+  } else if (sort == RowSort::kLastActivity || sort == RowSort::kCreated) {
+    if (!r.ReadU64()) return false;
+  } else {
+    return false;
+  }
+  return r.ReadU64().has_value() && r.AtEnd();
+}
+
+std::optional<std::string> CustomerRowPosition(std::string_view key,
+                                               RowSort sort) {
+  constexpr size_t kPrefixSize = 10;  // account, kCustomerRow, sort
+  if (key.size() < kPrefixSize ||
+      static_cast<uint8_t>(key[8]) !=
+          static_cast<uint8_t>(IndexTag::kCustomerRow) ||
+      static_cast<uint8_t>(key[9]) != static_cast<uint8_t>(sort)) {
+    return std::nullopt;
+  }
+  std::string_view position = key.substr(kPrefixSize);
+  if (!IsCustomerRowPosition(position, sort)) return std::nullopt;
+  return std::string(position);
+}
+
 std::string TimelineRefKey(uint64_t account_id, uint64_t customer_id,
                            std::string_view external_ref) {
   return KeyBuilder(account_id)
@@ -537,6 +591,8 @@ const char* IndexTagName(IndexTag tag) {
       return "loose email";
     case IndexTag::kPendingFile:
       return "pending file";
+    case IndexTag::kCustomerRow:
+      return "customer row";
   }
   return "unknown";
 }

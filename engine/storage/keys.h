@@ -47,6 +47,15 @@ enum class IndexTag : uint8_t {
   kPendingFile = 'f',   // file id -> customer id, while its chunks are written
   kTrigram = 'w',       // trigram, customer -> how many of its names have it
   kLooseEmail = 'v',    // loose email key, customer, source -> (empty)
+  kCustomerRow = 'L',   // sort, sort value, customer -> CustomerRow
+};
+
+// The orders of the customer list, as the byte after kCustomerRow. Never
+// renumbered: they are stored.
+enum class RowSort : uint8_t {
+  kName = 'n',          // folded display name, then customer id
+  kLastActivity = 'a',  // ~last_activity_at_ms, then customer id
+  kCreated = 't',       // ~created_at_ms, then customer id
 };
 
 // The byte after the account id in the counters family.
@@ -294,6 +303,26 @@ std::string TrigramCounterKey(uint64_t account_id, std::string_view trigram);
 // The counter of the trigram an entry is of, or nullopt for every entry
 // that is not a trigram's.
 std::optional<std::string> TrigramCounterOf(std::string_view index_key);
+
+// ---- The customer list ----
+// A customer's row in one order of the list (indexes family): account,
+// kCustomerRow, sort, the sort value, customer id; the value is the
+// packed CustomerRow. The sort value is S(folded display name) for
+// kName, ~time (8 bytes) for the two newest-first orders; the customer
+// id breaks ties. A customer has one entry in each order.
+std::string CustomerRowByNameKey(uint64_t account_id,
+                                 std::string_view folded_name,
+                                 uint64_t customer_id);
+std::string CustomerRowByTimeKey(uint64_t account_id, RowSort sort,
+                                 int64_t time_ms, uint64_t customer_id);
+std::string CustomerRowPrefix(uint64_t account_id, RowSort sort);
+
+// A row's position in its list: the key after its prefix (the sort value
+// and the customer id), which orders the list. A key of another kind,
+// or a position that is not one of `sort`'s, gives nullopt.
+std::optional<std::string> CustomerRowPosition(std::string_view key,
+                                               RowSort sort);
+bool IsCustomerRowPosition(std::string_view position, RowSort sort);
 
 // The prefix of everything an account holds in any family.
 std::string AccountPrefix(uint64_t account_id);

@@ -102,6 +102,32 @@ Status ReplaceIndexEntries(Store* store, rocksdb::Transaction* txn,
   return Status::Ok();
 }
 
+Status ReplaceIndexValues(Store* store, rocksdb::Transaction* txn,
+                          const std::vector<IndexValueEntry>& old_entries,
+                          const std::vector<IndexValueEntry>& new_entries) {
+  auto* indexes = store->family(Family::kIndexes);
+  auto find = [](const std::vector<IndexValueEntry>& entries,
+                 const std::string& key) {
+    return std::find_if(entries.begin(), entries.end(),
+                        [&](const IndexValueEntry& e) { return e.key == key; });
+  };
+  for (const auto& e : old_entries) {
+    if (find(new_entries, e.key) != new_entries.end()) continue;
+    auto s = txn->Delete(indexes, e.key);
+    if (!s.ok()) return FromRocks(s, "removing an index entry");
+  }
+  // An entry whose key stays but whose value changed is written again:
+  // a row moves when its sort value changes, and is rewritten in place
+  // when only what it shows does.
+  for (const auto& e : new_entries) {
+    auto old = find(old_entries, e.key);
+    if (old != old_entries.end() && old->value == e.value) continue;
+    auto s = txn->Put(indexes, e.key, e.value);
+    if (!s.ok()) return FromRocks(s, "writing an index entry");
+  }
+  return Status::Ok();
+}
+
 Result<std::vector<std::string>> ScanKeys(
     Store* store, rocksdb::Transaction* txn, Family family,
     const std::string& prefix, const std::string& after, size_t limit) {

@@ -85,6 +85,18 @@ Status ReplaceIndexEntries(Store* store, rocksdb::Transaction* txn,
                            const std::vector<std::string>& old_keys,
                            const std::vector<std::string>& new_keys);
 
+// An index entry with a value of its own (a customer's list rows).
+struct IndexValueEntry {
+  std::string key;
+  std::string value;
+};
+
+// Deletes the entries whose keys only `old_entries` has and writes those
+// of `new_entries` that are new or whose value changed, inside `txn`.
+Status ReplaceIndexValues(Store* store, rocksdb::Transaction* txn,
+                          const std::vector<IndexValueEntry>& old_entries,
+                          const std::vector<IndexValueEntry>& new_entries);
+
 // Keys of `family` under `prefix`, in order, after `after`
 // (empty: from the start), at most `limit`. Reads through `txn` when it
 // is not null (its own writes included), else the latest committed state.
