@@ -364,6 +364,9 @@ CUSTDB_API int custdb_customer_find_by_email(
 /* The most tags custdb_customer_list_options.tag_ids may hold. */
 #define CUSTDB_LIST_MAX_TAGS 16
 
+/* The longest custdb_customer_list_options.query, in bytes. */
+#define CUSTDB_LIST_MAX_QUERY 256
+
 #define CUSTDB_CUSTOMER_LIST_OPTIONS_VERSION 1
 
 typedef struct custdb_customer_list_options {
@@ -380,19 +383,46 @@ typedef struct custdb_customer_list_options {
    * matter. Only read during the call. */
   const uint64_t* tag_ids;
   size_t tag_count;
+  /* Search text, NUL-terminated UTF-8 of at most CUSTDB_LIST_MAX_QUERY
+   * bytes; NULL, "", or text with nothing to search for (spaces,
+   * punctuation): no search. Only read during the call. The rules of a
+   * search are above custdb_customer_list. */
+  const char* query;
 } custdb_customer_list_options;
 
 #define CUSTDB_CUSTOMER_LIST_OPTIONS_INIT \
-  { CUSTDB_CUSTOMER_LIST_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0 }
+  { CUSTDB_CUSTOMER_LIST_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0 }
 
-/* The customer list of an account: a cursor of CustomerRow records in
+/* Search. A query is read as one of three kinds:
+ *  - digits, with or without phone punctuation (space ( ) - . +): phones
+ *    of customers and of their contacts. 10 digits (or 11 with a leading
+ *    1) find that number; fewer find the numbers that begin with them
+ *    (area code, exchange); exactly 4 also find the numbers that end with
+ *    them, listed first.
+ *  - text with an '@': email addresses of customers and contacts that
+ *    begin with it, ignoring case.
+ *  - other text: names of customers, companies and contacts. Every word
+ *    of the query must begin a word of the name, ignoring case, accents
+ *    and punctuation ("jo smi" finds "José Smith"). Names holding every
+ *    query word whole come first, then prefix matches; when those are
+ *    fewer than 10, names one typo away follow (a query word of 4 or more
+ *    letters within one edit of a word's beginning, two from 8 letters on;
+ *    the first letter must be right).
+ * Within a kind the rows come in index order (by number, address, or the
+ * matched word and then the name), not in `sort`'s, which a search
+ * ignores. A customer is listed once for each distinct value that
+ * answers (a company whose two contacts both match can appear twice),
+ * never twice for one value. Every filter applies to a search.
+ *
+ * The customer list of an account: a cursor of CustomerRow records in
  * the order `filter->sort` names, of the customers every filter matches.
  * `filter` NULL is the defaults (every customer not archived, by name). A
  * resume token is tied to its filter: a token of another filter or sort
  * is CUSTDB_EINVAL. A tag id that names no tag matches no customer.
  *   CUSTDB_EINVAL  a filter field out of range (the message names it,
- *                  "filter.vip: ..."), an unknown version of either
- *                  options struct, a token of another list. */
+ *                  "filter.vip: ..."; a query too long or not UTF-8), an
+ *                  unknown version of either options struct, a token of
+ *                  another list or query. */
 CUSTDB_API int custdb_customer_list(custdb_cursor** out, custdb_store* store,
                                     uint64_t account_id,
                                     const custdb_customer_list_options* filter,

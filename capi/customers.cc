@@ -1,6 +1,9 @@
 // The C ABI of customer records.
+#include <cstring>
+
 #include "capi/shim.h"
 #include "engine/customers/customer_list.h"
+#include "engine/normalize/text.h"
 #include "engine/schema/records.h"
 
 using namespace custdb::shim;  // NOLINT: the shim's own helpers
@@ -95,6 +98,16 @@ int ReadListFilter(const custdb_customer_list_options* filter,
   for (size_t i = 0; i < filter->tag_count; ++i) {
     if (filter->tag_ids[i] == 0) {
       return Invalid("filter.tag_ids: must not hold 0");
+    }
+  }
+  if (filter->query != nullptr) {
+    size_t length = strnlen(filter->query, CUSTDB_LIST_MAX_QUERY + 1);
+    if (length > CUSTDB_LIST_MAX_QUERY) {
+      return Invalid("filter.query: at most 256 bytes");
+    }
+    out->query.assign(filter->query, length);
+    if (!custdb::IsValidUtf8(out->query)) {
+      return Invalid("filter.query: must be valid UTF-8");
     }
   }
 

@@ -1,6 +1,7 @@
 #include "engine/contacts/contact_record.h"
 
 #include "engine/match/match_name.h"
+#include "engine/match/search_words.h"
 #include "engine/normalize/email.h"
 #include "engine/normalize/name.h"
 #include "engine/normalize/phone.h"
@@ -95,6 +96,7 @@ std::vector<std::string> IndexKeysOf(const fb::ContactT& c) {
   if (!c.phone.empty()) {
     out.push_back(keys::ChildIndexKey(c.account_id, IndexTag::kContactPhone,
                                       c.phone, c.customer_id, c.id));
+    AppendPhoneSuffixKey(c.account_id, c.phone, c.customer_id, c.id, &out);
   }
   if (!c.email.empty()) {
     out.push_back(keys::ChildIndexKey(c.account_id, IndexTag::kContactEmail,
@@ -105,6 +107,7 @@ std::vector<std::string> IndexKeysOf(const fb::ContactT& c) {
   }
   AppendTrigramKeys(c.account_id, c.display_name, NameKind::kPerson,
                     c.customer_id, &out);
+  AppendSearchWordKeys(c.account_id, c.display_name, c.customer_id, c.id, &out);
   return out;
 }
 

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <memory>
 
+#include "engine/customers/customer_search.h"
 #include "engine/normalize/name.h"
+#include "engine/normalize/text.h"
 #include "engine/schema/records.h"
 #include "engine/storage/transaction.h"
 
@@ -24,12 +26,6 @@ constexpr size_t kMaxRowsExamined = 1024;
 // The longest tag member list a page call reads whole, in place of
 // scanning the rows; about 10 ms.
 constexpr uint64_t kMaxMembersRead = 2000;
-
-uint32_t EffectiveStatuses(const CustomerListFilter& filter) {
-  if (filter.statuses != 0) return filter.statuses;
-  return StatusBit(fb::CustomerStatus::Active) |
-         StatusBit(fb::CustomerStatus::Inactive);
-}
 
 bool FlagMatches(FlagFilter filter, bool flag) {
   switch (filter) {
@@ -60,13 +56,6 @@ bool RowMatches(const fb::CustomerRow& row, const CustomerListFilter& filter,
          FlagMatches(filter.do_not_contact, row.do_not_contact());
 }
 
-// The tags sorted and each once.
-std::vector<uint64_t> CanonicalTags(std::vector<uint64_t> tags) {
-  std::sort(tags.begin(), tags.end());
-  tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
-  return tags;
-}
-
 // Whether the customer carries every tag: one point read of the tag
 // member index a tag, from the page's snapshot.
 Result<bool> CarriesTags(Store* store, const rocksdb::ReadOptions& ro,
@@ -85,6 +74,34 @@ Result<bool> CarriesTags(Store* store, const rocksdb::ReadOptions& ro,
 }
 
 }  // namespace
+
+uint32_t EffectiveStatuses(const CustomerListFilter& filter) {
+  if (filter.statuses != 0) return filter.statuses;
+  return StatusBit(fb::CustomerStatus::Active) |
+         StatusBit(fb::CustomerStatus::Inactive);
+}
+
+std::vector<uint64_t> CanonicalTags(std::vector<uint64_t> tags) {
+  std::sort(tags.begin(), tags.end());
+  tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+  return tags;
+}
+
+Result<bool> RowPasses(Store* store, const rocksdb::ReadOptions& ro,
+                       uint64_t account_id, const CustomerListFilter& filter,
+                       const std::vector<uint64_t>& tags, rocksdb::Slice value,
+                       std::string* storage, const fb::CustomerRow** row) {
+  auto verified = VerifyRecord<fb::CustomerRow>(
+      reinterpret_cast<const uint8_t*>(value.data()), value.size(), "row",
+      storage);
+  if (!verified.ok()) {
+    return Status::Corruption("customer list: a stored row is damaged");
+  }
+  *row = *verified;
+  if (!RowMatches(**verified, filter, EffectiveStatuses(filter))) return false;
+  if (tags.empty()) return true;
+  return CarriesTags(store, ro, account_id, (*verified)->id(), tags);
+}
 
 Status ValidateListFilter(const CustomerListFilter& filter) {
   if ((filter.statuses & ~kAllStatuses) != 0) {
@@ -120,6 +137,12 @@ Status ValidateListFilter(const CustomerListFilter& filter) {
     return Status::InvalidArgument(
         "sort: must be 0 (name), 1 (last activity) or 2 (created)");
   }
+  if (filter.query.size() > kMaxQueryBytes) {
+    return Status::InvalidArgument("query: at most 256 bytes");
+  }
+  if (!IsValidUtf8(filter.query)) {
+    return Status::InvalidArgument("query: must be valid UTF-8");
+  }
   return Status::Ok();
 }
 
@@ -131,9 +154,10 @@ std::string ListQuery(const CustomerListFilter& filter) {
   query.push_back(static_cast<char>(filter.kind));
   query.push_back(static_cast<char>(filter.vip));
   query.push_back(static_cast<char>(filter.do_not_contact));
-  for (uint64_t tag : CanonicalTags(filter.tag_ids)) {
-    keys::PutBigEndian64(&query, tag);
-  }
+  std::vector<uint64_t> tags = CanonicalTags(filter.tag_ids);
+  query.push_back(static_cast<char>(tags.size()));
+  for (uint64_t tag : tags) keys::PutBigEndian64(&query, tag);
+  query += filter.query;
   return query;
 }
 
@@ -163,7 +187,8 @@ std::vector<IndexValueEntry> RowEntriesOf(const fb::CustomerT& c) {
        row});
   out.push_back({keys::CustomerRowByTimeKey(c.account_id, RowSort::kCreated,
                                             c.created_at_ms, c.id),
-                 std::move(row)});
+                 row});
+  out.push_back({keys::CustomerRowByIdKey(c.account_id, c.id), std::move(row)});
   return out;
 }
 
@@ -185,15 +210,9 @@ struct ListRead {
 Result<bool> Keep(const ListRead& read, rocksdb::Slice value,
                   const std::vector<uint64_t>& tags) {
   std::string storage;
-  auto row = VerifyRecord<fb::CustomerRow>(
-      reinterpret_cast<const uint8_t*>(value.data()), value.size(), "row",
-      &storage);
-  if (!row.ok()) {
-    return Status::Corruption("customer list: a stored row is damaged");
-  }
-  if (!RowMatches(**row, read.filter, read.statuses)) return false;
-  if (tags.empty()) return true;
-  return CarriesTags(read.store, read.ro, read.account_id, (*row)->id(), tags);
+  const fb::CustomerRow* row = nullptr;
+  return RowPasses(read.store, read.ro, read.account_id, read.filter, tags,
+                   value, &storage, &row);
 }
 
 // A counter's value from the snapshot (0 when it was never written).
@@ -292,6 +311,9 @@ Result<Page> ScanTagMembers(const ListRead& read, uint64_t rarest,
                                          FoldName(FlatString(c.display_name())),
                                          customer_id);
         break;
+      case RowSort::kId:
+        key = keys::CustomerRowByIdKey(read.account_id, customer_id);
+        break;
       case RowSort::kLastActivity:
       case RowSort::kCreated:
         key = keys::CustomerRowByTimeKey(read.account_id, read.filter.sort,
@@ -336,6 +358,9 @@ Result<Page> ListCustomers(Store* store, uint64_t account_id,
     return Status::InvalidArgument("account_id: must not be 0");
   }
   CUSTDB_RETURN_IF_ERROR(ValidateListFilter(filter));
+  if (IsSearch(filter.query)) {
+    return SearchCustomers(store, account_id, filter, after, limit);
+  }
   if (!after.empty() && !keys::IsCustomerRowPosition(after, filter.sort)) {
     return Status::InvalidArgument("resume_token: is damaged");
   }

@@ -41,7 +41,13 @@ struct CustomerListFilter {
   FlagFilter do_not_contact = FlagFilter::kAny;
   std::vector<uint64_t> tag_ids;  // a customer must carry all of them
   keys::RowSort sort = keys::RowSort::kName;
+  // Search text (engine/customers/customer_search.h); empty, or text with
+  // nothing to search for, lists by `sort`.
+  std::string query;
 };
+
+// The longest search text, in bytes.
+inline constexpr size_t kMaxQueryBytes = 256;
 
 // Checks a filter's values; the message names the field ("statuses").
 Status ValidateListFilter(const CustomerListFilter& filter);
@@ -57,6 +63,21 @@ std::string CustomerRowOf(const fb::CustomerT& customer);
 // The row entries a customer contributes, one for each order of the list,
 // each valued with its row; shared by the write path and the checker.
 std::vector<IndexValueEntry> RowEntriesOf(const fb::CustomerT& customer);
+
+// The statuses a filter shows (its default spelled out).
+uint32_t EffectiveStatuses(const CustomerListFilter& filter);
+
+// Whether a stored row (`value`, a CustomerRow buffer) passes every filter
+// but the search text, the tags by point reads of their member entries
+// from `ro`; `tags` are the canonical tags still to check. `*row` is the
+// verified row, which lives as long as `value` and `*storage`.
+Result<bool> RowPasses(Store* store, const rocksdb::ReadOptions& ro,
+                       uint64_t account_id, const CustomerListFilter& filter,
+                       const std::vector<uint64_t>& tags, rocksdb::Slice value,
+                       std::string* storage, const fb::CustomerRow** row);
+
+// The tags sorted and each once.
+std::vector<uint64_t> CanonicalTags(std::vector<uint64_t> tags);
 
 // Reads the list after `after` (a position from an earlier page; empty:
 // from the start): at most `limit` rows. One call examines a bounded

@@ -14,6 +14,7 @@
 #include "engine/customers/customer_list.h"
 #include "engine/customers/validate.h"
 #include "engine/match/match_name.h"
+#include "engine/match/search_words.h"
 #include "engine/normalize/email.h"
 #include "engine/normalize/name.h"
 #include "engine/normalize/phone.h"
@@ -244,6 +245,7 @@ Result<bool> ContactStillMatches(Store* store, uint64_t account_id,
 std::vector<std::string> IndexKeysOf(const fb::CustomerT& c) {
   std::vector<std::string> out;
   out.push_back(keys::IndexKey(c.account_id, IndexTag::kPhone, c.phone, c.id));
+  AppendPhoneSuffixKey(c.account_id, c.phone, c.id, c.id, &out);
   if (!c.email.empty()) {
     out.push_back(keys::IndexKey(c.account_id, IndexTag::kEmail,
                                  EmailKey(c.email), c.id));
@@ -259,6 +261,7 @@ std::vector<std::string> IndexKeysOf(const fb::CustomerT& c) {
   }
   AppendTrigramKeys(c.account_id, c.display_name, NameKindOf(c.kind), c.id,
                     &out);
+  AppendSearchWordKeys(c.account_id, c.display_name, c.id, c.id, &out);
   return out;
 }
 

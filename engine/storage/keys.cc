@@ -36,6 +36,12 @@ KeyBuilder& KeyBuilder::AppendString(std::string_view s) {
   return *this;
 }
 
+KeyBuilder& KeyBuilder::AppendStringPrefix(std::string_view s) {
+  AppendString(s);
+  key_.resize(key_.size() - 2);
+  return *this;
+}
+
 std::optional<uint8_t> KeyReader::ReadU8() {
   if (rest_.empty()) return std::nullopt;
   uint8_t v = static_cast<uint8_t>(rest_[0]);
@@ -341,6 +347,64 @@ std::optional<std::string> CustomerRowPosition(std::string_view key,
   return std::string(position);
 }
 
+std::string CustomerRowByIdKey(uint64_t account_id, uint64_t customer_id) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(IndexTag::kCustomerRow))
+      .AppendU8(static_cast<uint8_t>(RowSort::kId))
+      .AppendU64(customer_id)
+      .Take();
+}
+
+std::string SearchWordKey(uint64_t account_id, std::string_view word,
+                          std::string_view folded_name, uint64_t customer_id,
+                          uint64_t source_id) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(IndexTag::kSearchWord))
+      .AppendString(word)
+      .AppendString(folded_name)
+      .AppendU64(customer_id)
+      .AppendU64(source_id)
+      .Take();
+}
+
+std::string SearchWordPrefix(uint64_t account_id, std::string_view word_prefix,
+                             bool exact) {
+  KeyBuilder b(account_id);
+  b.AppendU8(static_cast<uint8_t>(IndexTag::kSearchWord));
+  if (exact) {
+    b.AppendString(word_prefix);
+  } else {
+    b.AppendStringPrefix(word_prefix);
+  }
+  return b.Take();
+}
+
+std::optional<SearchWordEntry> ParseSearchWordKey(std::string_view key) {
+  KeyReader r(key);
+  auto account = r.ReadU64();
+  auto tag = r.ReadU8();
+  if (!account || tag != static_cast<uint8_t>(IndexTag::kSearchWord)) {
+    return std::nullopt;
+  }
+  auto word = r.ReadString();
+  auto name = r.ReadString();
+  auto customer = r.ReadU64();
+  auto source = r.ReadU64();
+  if (!word || !name || !customer || !source || !r.AtEnd()) {
+    return std::nullopt;
+  }
+  return SearchWordEntry{std::move(*word), std::move(*name), *customer,
+                         *source};
+}
+
+std::string IndexValueStartPrefix(uint64_t account_id, IndexTag tag,
+                                  std::string_view value_prefix) {
+  return KeyBuilder(account_id)
+      .AppendU8(static_cast<uint8_t>(tag))
+      .AppendStringPrefix(value_prefix)
+      .Take();
+}
+
 std::string TimelineRefKey(uint64_t account_id, uint64_t customer_id,
                            std::string_view external_ref) {
   return KeyBuilder(account_id)
@@ -593,6 +657,10 @@ const char* IndexTagName(IndexTag tag) {
       return "pending file";
     case IndexTag::kCustomerRow:
       return "customer row";
+    case IndexTag::kSearchWord:
+      return "search word";
+    case IndexTag::kPhoneSuffix:
+      return "phone suffix";
   }
   return "unknown";
 }

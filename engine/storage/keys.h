@@ -48,6 +48,8 @@ enum class IndexTag : uint8_t {
   kTrigram = 'w',       // trigram, customer -> how many of its names have it
   kLooseEmail = 'v',    // loose email key, customer, source -> (empty)
   kCustomerRow = 'L',   // sort, sort value, customer -> CustomerRow
+  kSearchWord = 'k',    // word, folded name, customer, source -> (empty)
+  kPhoneSuffix = 'q',   // last four digits, customer, source -> (empty)
 };
 
 // The orders of the customer list, as the byte after kCustomerRow. Never
@@ -56,6 +58,7 @@ enum class RowSort : uint8_t {
   kName = 'n',          // folded display name, then customer id
   kLastActivity = 'a',  // ~last_activity_at_ms, then customer id
   kCreated = 't',       // ~created_at_ms, then customer id
+  kId = 'i',            // customer id alone: a row read by id (search)
 };
 
 // The byte after the account id in the counters family.
@@ -91,6 +94,9 @@ class KeyBuilder {
   KeyBuilder& AppendU8(uint8_t v);
   KeyBuilder& AppendU64(uint64_t v);
   KeyBuilder& AppendString(std::string_view s);
+  // A string's escaped bytes without its terminator: the prefix of every
+  // key whose string component starts with `s`.
+  KeyBuilder& AppendStringPrefix(std::string_view s);
 
   const std::string& key() const { return key_; }
   std::string Take() { return std::move(key_); }
@@ -323,6 +329,38 @@ std::string CustomerRowPrefix(uint64_t account_id, RowSort sort);
 std::optional<std::string> CustomerRowPosition(std::string_view key,
                                                RowSort sort);
 bool IsCustomerRowPosition(std::string_view position, RowSort sort);
+
+// A customer's row by id alone (RowSort::kId), which search reads for each
+// customer it finds.
+std::string CustomerRowByIdKey(uint64_t account_id, uint64_t customer_id);
+
+// ---- Search ----
+// A word of one of a customer's names (its display name, each contact's
+// first and last name), folded: account, kSearchWord, S(word), S(folded
+// name), customer, source (the customer's own id, or the contact's). A
+// name's words are each indexed once. A word's entries sort by the name
+// that has it, so a page of a word prefix is in name order.
+std::string SearchWordKey(uint64_t account_id, std::string_view word,
+                          std::string_view folded_name, uint64_t customer_id,
+                          uint64_t source_id);
+
+// The prefix of the entries of every word that starts with `word_prefix`
+// (exact: of the entries of that word alone).
+std::string SearchWordPrefix(uint64_t account_id, std::string_view word_prefix,
+                             bool exact);
+
+struct SearchWordEntry {
+  std::string word;
+  std::string folded_name;
+  uint64_t customer_id;
+  uint64_t source_id;
+};
+std::optional<SearchWordEntry> ParseSearchWordKey(std::string_view key);
+
+// The prefix of the entries of an index (kPhone, kContactPhone, kEmail,
+// kContactEmail) whose value starts with `value_prefix`.
+std::string IndexValueStartPrefix(uint64_t account_id, IndexTag tag,
+                                  std::string_view value_prefix);
 
 // The prefix of everything an account holds in any family.
 std::string AccountPrefix(uint64_t account_id);
