@@ -215,6 +215,83 @@ int main(int argc, char** argv) {
   CHECK(error_names("filter.tag_ids:"));
   CHECK(cursor == NULL);
 
+  /* Search: digits, an email's beginning, name words; with the filters,
+   * paged by a token that belongs to its query. */
+  filter = (custdb_customer_list_options)CUSTDB_CUSTOMER_LIST_OPTIONS_INIT;
+  filter.query = "(415) 555-0102";
+  CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, NULL));
+  n = read_ids(cursor, ids, 16);
+  CHECK(n == 1 && ids[0] == bea);
+  custdb_cursor_free(cursor);
+  filter.query = "0104";
+  CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, NULL));
+  n = read_ids(cursor, ids, 16);
+  CHECK(n == 1 && ids[0] == dee);
+  custdb_cursor_free(cursor);
+  filter.query = "415 555";
+  CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, &list));
+  n = read_ids(cursor, ids, 1);
+  CHECK(n == 1 && ids[0] == ann);
+  CHECK_RC(CUSTDB_OK, custdb_cursor_token(&token, cursor));
+  custdb_cursor_free(cursor);
+  list.resume_token = custdb_buffer_data(token);
+  list.resume_token_size = custdb_buffer_size(token);
+  CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, &list));
+  n = read_ids(cursor, ids, 16);
+  /* Cid is archived, so hidden. */
+  CHECK(n == 2 && ids[0] == bea && ids[1] == dee);
+  custdb_cursor_free(cursor);
+  filter.query = "415 55";
+  CHECK_RC(CUSTDB_EINVAL,
+           custdb_customer_list(&cursor, store, 1, &filter, &list));
+  filter.query = NULL;
+  CHECK_RC(CUSTDB_EINVAL,
+           custdb_customer_list(&cursor, store, 1, &filter, &list));
+  custdb_buffer_free(token);
+  list = (custdb_list_options)CUSTDB_LIST_OPTIONS_INIT;
+
+  filter.query = "  be  ";
+  CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, NULL));
+  n = read_ids(cursor, ids, 16);
+  CHECK(n == 1 && ids[0] == bea);
+  custdb_cursor_free(cursor);
+  filter.query = "cid";
+  filter.statuses = CUSTDB_STATUS_ARCHIVED;
+  CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, NULL));
+  n = read_ids(cursor, ids, 16);
+  CHECK(n == 1 && ids[0] == cid);
+  custdb_cursor_free(cursor);
+  filter.statuses = 0;
+  filter.query = "nobody@";
+  CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, NULL));
+  CHECK(read_ids(cursor, ids, 16) == 0);
+  custdb_cursor_free(cursor);
+  /* Nothing to search for: the list. */
+  filter.query = " -.- ";
+  CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, NULL));
+  CHECK(read_ids(cursor, ids, 16) == 3);
+  custdb_cursor_free(cursor);
+  {
+    char long_query[10001];
+    memset(long_query, 'a', sizeof long_query - 1);
+    long_query[sizeof long_query - 1] = '\0';
+    filter.query = long_query;
+    CHECK_RC(CUSTDB_EINVAL,
+             custdb_customer_list(&cursor, store, 1, &filter, NULL));
+    CHECK(error_names("filter.query: at most 256 bytes"));
+    CHECK(cursor == NULL);
+    long_query[CUSTDB_LIST_MAX_QUERY] = '\0';
+    CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, NULL));
+    CHECK(read_ids(cursor, ids, 16) == 0);
+    custdb_cursor_free(cursor);
+  }
+  filter.query = "ann \xc3\x28";
+  CHECK_RC(CUSTDB_EINVAL,
+           custdb_customer_list(&cursor, store, 1, &filter, NULL));
+  CHECK(error_names("filter.query: must be valid UTF-8"));
+  CHECK(cursor == NULL);
+  filter = (custdb_customer_list_options)CUSTDB_CUSTOMER_LIST_OPTIONS_INIT;
+
   /* A cursor that outlives its store fails cleanly. */
   CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, NULL, NULL));
   custdb_store_close(store);
