@@ -20,6 +20,9 @@
 // the query's trigrams, by bm25). Prints a markdown table of p50 and p99
 // per kind, the ratio of SQLite's to custdb's, and for typos how often
 // the first page holds a customer with the intended name.
+//
+// CUSTDB_BENCH_STORE=DIR keeps custdb's store in DIR (loaded only when DIR
+// does not exist); CUSTDB_BENCH_ONLY_CUSTDB=1 measures custdb alone.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -177,9 +180,10 @@ std::vector<Timing> RunCustdb(const std::string& data_dir, const fs::path& dir,
   custdb_open_options open = CUSTDB_OPEN_OPTIONS_INIT;
   open.no_sync = 1;
   custdb_store* store = nullptr;
+  bool loaded = fs::exists(dir);
   if (custdb_store_open(&store, dir.c_str(), &open) != CUSTDB_OK) Die("open");
   auto start = std::chrono::steady_clock::now();
-  LoadIntoCustdb(store, 1, data_dir);
+  if (!loaded) LoadIntoCustdb(store, 1, data_dir);
   *load_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
@@ -333,8 +337,23 @@ int main(int argc, char** argv) {
     ScratchDir scratch("custdb-bench-search-");
     double custdb_load = 0, sqlite_load = 0;
     uint64_t custdb_bytes = 0, sqlite_bytes = 0;
-    auto mine = RunCustdb(argv[1], scratch.path() / "custdb", kinds,
-                          &custdb_load, &custdb_bytes);
+    // CUSTDB_BENCH_STORE names a store to keep between runs: loaded when
+    // it does not exist, used as it is when it does (for trying changes
+    // to the reads without loading again).
+    const char* kept = std::getenv("CUSTDB_BENCH_STORE");
+    fs::path custdb_dir =
+        kept != nullptr ? fs::path(kept) : scratch.path() / "custdb";
+    auto mine =
+        RunCustdb(argv[1], custdb_dir, kinds, &custdb_load, &custdb_bytes);
+    if (std::getenv("CUSTDB_BENCH_ONLY_CUSTDB") != nullptr) {
+      for (size_t i = 0; i < kinds.size(); ++i) {
+        std::printf("%s p50 %.3f ms p99 %.3f ms rows %.1f\n", kinds[i].name,
+                    mine[i].Percentile(0.5), mine[i].Percentile(0.99),
+                    static_cast<double>(mine[i].rows) / n);
+      }
+      std::printf("typo hits %.3f\n", static_cast<double>(mine[3].hits) / n);
+      return 0;
+    }
     auto theirs = RunSqlite(data, scratch.path() / "sqlite", kinds,
                             &sqlite_load, &sqlite_bytes);
     std::printf("%zu customers, %zu queries of each kind, pages of %d\n\n",
