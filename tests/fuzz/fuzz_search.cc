@@ -24,9 +24,8 @@ constexpr int kCustomers = 12;
 // a search can list for a customer, times the kinds of value.
 constexpr int kMaxRows = kCustomers * 2 * 4;
 
-const char* const kNames[] = {"Ann",  "José", "Jonh", "Smith", "Zoë",
-                              "Ng",   "Lee",  "Mary", "Ruiz",  "O'Neil",
-                              "Bjørn", "Kim"};
+const char* const kNames[] = {"Ann", "José", "Jonh", "Smith",  "Zoë",   "Ng",
+                              "Lee", "Mary", "Ruiz", "O'Neil", "Bjørn", "Kim"};
 
 // A real token of a search for "an", taken after its first row.
 const std::string& SearchToken() {
@@ -35,20 +34,18 @@ const std::string& SearchToken() {
     custdb_create_options create = CUSTDB_CREATE_OPTIONS_INIT;
     create.allow_duplicate_phone = 1;
     for (int i = 0; i < kCustomers; ++i) {
-      std::string json = std::string(R"({"kind": "Individual", "first_name": ")") +
-                         kNames[i] + R"(", "last_name": ")" +
-                         kNames[(i * 5 + 3) % kCustomers] +
-                         R"(", "phone": "415 555 01)" + std::to_string(10 + i) +
-                         R"(", "email": "p)" + std::to_string(i) +
-                         R"(@example.com", "vip": )" +
-                         (i % 3 == 0 ? "true" : "false") + "}";
+      std::string json =
+          std::string(R"({"kind": "Individual", "first_name": ")") + kNames[i] +
+          R"(", "last_name": ")" + kNames[(i * 5 + 3) % kCustomers] +
+          R"(", "phone": "415 555 01)" + std::to_string(10 + i) +
+          R"(", "email": "p)" + std::to_string(i) +
+          R"(@example.com", "vip": )" + (i % 3 == 0 ? "true" : "false") + "}";
       custdb_buffer* draft =
           custdb::fuzz::RecordFromJson("CustomerDraft", json.c_str());
       custdb_buffer* customer = nullptr;
-      if (custdb_customer_create(&customer, nullptr, store, kAccount,
-                                 custdb_buffer_data(draft),
-                                 custdb_buffer_size(draft),
-                                 &create) != CUSTDB_OK) {
+      if (custdb_customer_create(
+              &customer, nullptr, store, kAccount, custdb_buffer_data(draft),
+              custdb_buffer_size(draft), &create) != CUSTDB_OK) {
         __builtin_trap();
       }
       uint64_t id = flatbuffers::GetRoot<custdb::fb::Customer>(
@@ -56,10 +53,9 @@ const std::string& SearchToken() {
                         ->id();
       custdb_buffer_free(customer);
       custdb_buffer_free(draft);
-      std::string contact = std::string(R"({"first_name": ")") +
-                            kNames[(i + 1) % kCustomers] +
-                            R"(", "phone": "628 555 01)" +
-                            std::to_string(10 + i) + R"("})";
+      std::string contact =
+          std::string(R"({"first_name": ")") + kNames[(i + 1) % kCustomers] +
+          R"(", "phone": "628 555 01)" + std::to_string(10 + i) + R"("})";
       custdb_buffer* c =
           custdb::fuzz::RecordFromJson("ContactDraft", contact.c_str());
       if (custdb_contact_add(nullptr, store, kAccount, id,
@@ -114,9 +110,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   filter.vip = mode & 3;
   if (filter.vip == 3) filter.vip = 0;
   filter.kind = (mode >> 2) & 1;
-  if ((mode >> 3) & 1) filter.statuses = CUSTDB_STATUS_ACTIVE |
-                                         CUSTDB_STATUS_INACTIVE |
-                                         CUSTDB_STATUS_ARCHIVED;
+  if ((mode >> 3) & 1)
+    filter.statuses =
+        CUSTDB_STATUS_ACTIVE | CUSTDB_STATUS_INACTIVE | CUSTDB_STATUS_ARCHIVED;
   bool positioned = (mode >> 4) & 1;
   std::string token;
   custdb_list_options options = CUSTDB_LIST_OPTIONS_INIT;
