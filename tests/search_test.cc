@@ -333,6 +333,16 @@ TEST_CASE("the checker reports a missing search entry") {
     CHECK(f.Issues() ==
           std::vector<std::string>{"missing phone suffix index entry"});
   }
+  SUBCASE("a stale row in an own word entry") {
+    fb::CustomerT before = f.Record(id);
+    f.SetVip(id, true);
+    REQUIRE(db->Put(rocksdb::WriteOptions(), indexes,
+                    keys::SearchWordKey(1, "ann", "ann lee", id, id),
+                    CustomerRowOf(before))
+                .ok());
+    CHECK(f.Issues() ==
+          std::vector<std::string>{"wrong value in search word index entry"});
+  }
   SUBCASE("row by id") {
     REQUIRE(db->Delete(rocksdb::WriteOptions(), indexes,
                        keys::CustomerRowByIdKey(1, id))

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "engine/customers/customer_search.h"
+#include "engine/match/search_words.h"
 #include "engine/normalize/name.h"
 #include "engine/normalize/text.h"
 #include "engine/schema/records.h"
@@ -188,7 +189,13 @@ std::vector<IndexValueEntry> RowEntriesOf(const fb::CustomerT& c) {
   out.push_back({keys::CustomerRowByTimeKey(c.account_id, RowSort::kCreated,
                                             c.created_at_ms, c.id),
                  row});
-  out.push_back({keys::CustomerRowByIdKey(c.account_id, c.id), std::move(row)});
+  out.push_back({keys::CustomerRowByIdKey(c.account_id, c.id), row});
+  // The customer's own search entries carry its row too, so that a search
+  // reads no row for them (a contact's entries name only the customer).
+  std::vector<std::string> search;
+  AppendSearchWordKeys(c.account_id, c.display_name, c.id, c.id, &search);
+  AppendPhoneSuffixKey(c.account_id, c.phone, c.id, c.id, &search);
+  for (auto& key : search) out.push_back({std::move(key), row});
   return out;
 }
 

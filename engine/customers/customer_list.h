@@ -60,8 +60,10 @@ std::string ListQuery(const CustomerListFilter& filter);
 // fb::CustomerRow buffer.
 std::string CustomerRowOf(const fb::CustomerT& customer);
 
-// The row entries a customer contributes, one for each order of the list,
-// each valued with its row; shared by the write path and the checker.
+// The row entries a customer contributes, each valued with its row: one
+// for each order of the list, one by id, and its own search entries (the
+// words of its display name, the end of its phone); shared by the write
+// path and the checker.
 std::vector<IndexValueEntry> RowEntriesOf(const fb::CustomerT& customer);
 
 // The statuses a filter shows (its default spelled out).

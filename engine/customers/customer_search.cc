@@ -118,6 +118,7 @@ class Stream {
   bool valid() const { return valid_; }
   const std::string& position() const { return position_; }
   rocksdb::Slice key() const { return it_->key(); }
+  rocksdb::Slice value() const { return it_->value(); }
 
  private:
   Status Load() {
@@ -346,6 +347,7 @@ struct EntryParts {
   std::string group;
   std::optional<keys::SearchWordEntry> word;  // entries of kSearchWord
   std::string value;                          // entries of the others
+  rocksdb::Slice row;  // the customer's row, when the entry holds it
 };
 
 Result<EntryParts> PartsOf(const Source& source, const Stream& stream) {
@@ -353,6 +355,7 @@ Result<EntryParts> PartsOf(const Source& source, const Stream& stream) {
   const std::string& position = stream.position();
   parts.group = position.substr(0, position.size() - 8);
   std::string_view key = stream.key().ToStringView();
+  parts.row = stream.value();
   if (source.tag == IndexTag::kSearchWord) {
     parts.word = keys::ParseSearchWordKey(key);
     if (!parts.word) {
@@ -415,12 +418,14 @@ Result<Verdict> Judge(const Search& search, Class cls, const EntryParts& parts,
   }
   if (parts.group == progress->last_group) return kSkip;
 
-  std::string value;
-  auto s = search.store->db()->Get(
-      search.ro, search.store->family(Family::kIndexes),
-      keys::CustomerRowByIdKey(search.account_id, parts.customer_id), &value);
-  if (s.IsNotFound()) return kSkip;  // the checker reports it
-  if (!s.ok()) return FromRocks(s, "searching the customer list");
+  std::string value = parts.row.ToString();
+  if (value.empty()) {
+    auto s = search.store->db()->Get(
+        search.ro, search.store->family(Family::kIndexes),
+        keys::CustomerRowByIdKey(search.account_id, parts.customer_id), &value);
+    if (s.IsNotFound()) return kSkip;  // the checker reports it
+    if (!s.ok()) return FromRocks(s, "searching the customer list");
+  }
   std::string storage;
   const fb::CustomerRow* row = nullptr;
   auto keep = RowPasses(search.store, search.ro, search.account_id,

@@ -14,7 +14,6 @@
 #include "engine/customers/customer_list.h"
 #include "engine/customers/validate.h"
 #include "engine/match/match_name.h"
-#include "engine/match/search_words.h"
 #include "engine/normalize/email.h"
 #include "engine/normalize/name.h"
 #include "engine/normalize/phone.h"
@@ -245,7 +244,6 @@ Result<bool> ContactStillMatches(Store* store, uint64_t account_id,
 std::vector<std::string> IndexKeysOf(const fb::CustomerT& c) {
   std::vector<std::string> out;
   out.push_back(keys::IndexKey(c.account_id, IndexTag::kPhone, c.phone, c.id));
-  AppendPhoneSuffixKey(c.account_id, c.phone, c.id, c.id, &out);
   if (!c.email.empty()) {
     out.push_back(keys::IndexKey(c.account_id, IndexTag::kEmail,
                                  EmailKey(c.email), c.id));
@@ -261,7 +259,6 @@ std::vector<std::string> IndexKeysOf(const fb::CustomerT& c) {
   }
   AppendTrigramKeys(c.account_id, c.display_name, NameKindOf(c.kind), c.id,
                     &out);
-  AppendSearchWordKeys(c.account_id, c.display_name, c.id, c.id, &out);
   return out;
 }
 
