@@ -407,7 +407,7 @@ typedef struct custdb_customer_list_options {
  *    query word whole come first, then prefix matches; when those are
  *    fewer than 10, names one typo away follow (a query word of 4 or more
  *    letters within one edit of a word's beginning, two from 8 letters on;
- *    the first letter must be right).
+ *    the first letter must be right and the second there).
  * Within a kind the rows come in index order (by number, address, or the
  * matched word and then the name), not in `sort`'s, which a search
  * ignores. A customer is listed once for each distinct value that

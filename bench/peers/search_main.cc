@@ -31,6 +31,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <flatbuffers/flatbuffers.h>
@@ -129,6 +130,7 @@ std::vector<Kind> MakeQueries(const Dataset& data, size_t n) {
 
 struct Timing {
   std::vector<double> ms;
+  std::vector<std::pair<double, std::string>> slowest;  // the 5 slowest
   size_t hits = 0;  // typo: pages holding the intended name
   size_t rows = 0;
   double Percentile(double p) const {
@@ -155,6 +157,9 @@ Timing TimeAll(const Kind& kind, Fn run) {
                        std::chrono::steady_clock::now() - start)
                        .count());
     t.rows += names.size();
+    t.slowest.emplace_back(t.ms.back(), q.text);
+    std::sort(t.slowest.rbegin(), t.slowest.rend());
+    if (t.slowest.size() > 5) t.slowest.pop_back();
     if (!q.want.empty()) {
       for (const auto& name : names) {
         auto words = Words(name);
@@ -352,6 +357,13 @@ int main(int argc, char** argv) {
                     static_cast<double>(mine[i].rows) / n);
       }
       std::printf("typo hits %.3f\n", static_cast<double>(mine[3].hits) / n);
+      for (size_t i = 0; i < kinds.size(); ++i) {
+        std::printf("slowest %s:", kinds[i].name);
+        for (const auto& [ms, text] : mine[i].slowest) {
+          std::printf(" \"%s\" %.2f ms", text.c_str(), ms);
+        }
+        std::printf("\n");
+      }
       return 0;
     }
     auto theirs = RunSqlite(data, scratch.path() / "sqlite", kinds,

@@ -37,9 +37,16 @@ enum Class : char {
   kEmailStart = 'd',
   kNameExact = 'e',
   kNamePrefix = 'f',
-  kNameFuzzy = 'g',      // words that begin with the query's first two letters
-  kNameFuzzySwap = 'h',  // words that begin with its first and third
+  // Typos, one class per beginning of the words read (FuzzyRanges): 'g',
+  // then 'h' and 'i'.
+  kNameFuzzy = 'g',
 };
+
+constexpr size_t kMaxFuzzyRanges = 3;
+
+bool IsFuzzy(char cls) {
+  return cls >= kNameFuzzy && cls < kNameFuzzy + char{kMaxFuzzyRanges};
+}
 
 // One index range a class reads. The entries of a value index (kPhone,
 // kEmail) end with the customer alone; their position appends the
@@ -70,6 +77,7 @@ struct Search {
   std::vector<uint64_t> tags;
   SearchQuery query;
   std::string driver;  // the query word whose entries are read
+  std::vector<std::string> fuzzy_ranges;  // FuzzyRanges(driver)
 };
 
 // One range of one index, read in key order from a position on.
@@ -151,9 +159,9 @@ class Stream {
   std::string position_;
 };
 
-// The code points of a folded word.
-std::u32string CodePoints(std::string_view s) {
-  std::u32string out;
+// The code points of a folded word, into `out`.
+void DecodeCodePoints(std::string_view s, std::u32string* out) {
+  out->clear();
   for (size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
     size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
@@ -162,22 +170,15 @@ std::u32string CodePoints(std::string_view s) {
     for (size_t k = 1; k < n; ++k) {
       cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     }
-    out.push_back(cp);
+    out->push_back(cp);
     i += n;
   }
-  return out;
 }
 
-// The bytes of the first `n` code points of a UTF-8 word.
-std::string FirstCodePoints(std::string_view s, size_t n) {
-  size_t i = 0;
-  for (size_t seen = 0; i < s.size() && seen < n; ++seen) {
-    ++i;
-    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) {
-      ++i;
-    }
-  }
-  return std::string(s.substr(0, i));
+std::u32string CodePoints(std::string_view s) {
+  std::u32string out;
+  DecodeCodePoints(s, &out);
+  return out;
 }
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
@@ -220,14 +221,48 @@ int ClassLevel(Class cls) {
   }
 }
 
-// The first two code points of the driver, and its first and third: the
-// beginnings of the words fuzzy search reads.
-std::string FuzzyRange(const std::string& driver, Class cls) {
-  if (cls == kNameFuzzy) return FirstCodePoints(driver, 2);
-  std::string first = FirstCodePoints(driver, 1);
-  std::string three = FirstCodePoints(driver, 3);
-  std::string second = FirstCodePoints(driver, 2);
-  return first + three.substr(second.size());
+// The beginnings of the words typo search reads for a query word, each
+// once, in the order of their classes. A word one edit from the query
+// either keeps the query's first two letters (an edit at the third letter
+// or later), or, when the second letter is the one swapped or typed in
+// excess, begins with the first, third and second ("jhon" for "john") or
+// with the first, third and fourth ("jxohn"). A slip of the first letter,
+// or a second letter replaced or left out, is not found.
+std::vector<std::string> FuzzyRanges(const std::string& driver) {
+  std::u32string cps = CodePoints(driver);
+  std::vector<std::string> ranges;
+  if (cps.size() < 4) return ranges;
+  auto utf8 = [](std::u32string_view points) {
+    std::string out;
+    for (char32_t cp : points) {
+      if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+      } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+      } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+      } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+      }
+    }
+    return out;
+  };
+  for (std::u32string range :
+       {std::u32string{cps[0], cps[1]}, std::u32string{cps[0], cps[2], cps[1]},
+        std::u32string{cps[0], cps[2], cps[3]}}) {
+    std::string bytes = utf8(range);
+    // A range inside an earlier one adds nothing.
+    bool covered = false;
+    for (const auto& r : ranges) covered = covered || StartsWith(bytes, r);
+    if (!covered) ranges.push_back(std::move(bytes));
+  }
+  return ranges;
 }
 
 // Whether a name's entry at `entry_word` is where the name is shown in
@@ -246,12 +281,13 @@ bool FirstWordOfName(const Search& search, Class cls,
     }
     return first && *first == entry_word;
   }
-  std::string range1 = FuzzyRange(search.driver, kNameFuzzy);
-  std::string range = FuzzyRange(search.driver, cls);
+  size_t index = static_cast<size_t>(cls - kNameFuzzy);
   for (const auto& w : words) {
     if (!FuzzyWordMatch(search.driver, w)) continue;
-    if (cls == kNameFuzzySwap && StartsWith(w, range1)) return false;
-    if (StartsWith(w, range)) consider(w);
+    for (size_t r = 0; r < index; ++r) {
+      if (StartsWith(w, search.fuzzy_ranges[r])) return false;
+    }
+    if (StartsWith(w, search.fuzzy_ranges[index])) consider(w);
   }
   return first && *first == entry_word;
 }
@@ -263,12 +299,10 @@ bool ShownByOwnName(const Search& search, const std::vector<std::string>& own,
   int own_level = MatchLevel(own, search.query.words);
   if (own_level > level) return false;
   if (own_level < 2) return true;
-  std::string range1 = FuzzyRange(search.driver, kNameFuzzy);
-  std::string range2 = FuzzyRange(search.driver, kNameFuzzySwap);
   for (const auto& w : own) {
-    if (FuzzyWordMatch(search.driver, w) &&
-        (StartsWith(w, range1) || StartsWith(w, range2))) {
-      return true;
+    if (!FuzzyWordMatch(search.driver, w)) continue;
+    for (const auto& range : search.fuzzy_ranges) {
+      if (StartsWith(w, range)) return true;
     }
   }
   return false;
@@ -326,13 +360,11 @@ std::vector<Step> StepsOf(uint64_t account_id, const SearchQuery& q,
       };
       steps.push_back(words(kNameExact, driver, true));
       steps.push_back(words(kNamePrefix, driver, false));
-      if (CodePoints(driver).size() >= 4) {
-        std::string range1 = FuzzyRange(driver, kNameFuzzy);
-        std::string range2 = FuzzyRange(driver, kNameFuzzySwap);
-        steps.push_back(words(kNameFuzzy, range1, false));
-        if (range2 != range1) {
-          steps.push_back(words(kNameFuzzySwap, range2, false));
-        }
+      std::vector<std::string> ranges = FuzzyRanges(driver);
+      for (size_t r = 0; r < ranges.size(); ++r) {
+        steps.push_back(
+            words(static_cast<Class>(kNameFuzzy + static_cast<char>(r)),
+                  ranges[r], false));
       }
       break;
     }
@@ -453,7 +485,7 @@ Status RunStep(const Search& search, const Step& step, const std::string& after,
     streams.push_back(std::make_unique<Stream>(search, source));
     CUSTDB_RETURN_IF_ERROR(streams.back()->SeekAfter(after));
   }
-  bool fuzzy = step.cls == kNameFuzzy || step.cls == kNameFuzzySwap;
+  bool fuzzy = IsFuzzy(step.cls);
   std::string checked_word;  // fuzzy: the last word found close enough
   while (true) {
     size_t next = streams.size();
@@ -475,27 +507,34 @@ Status RunStep(const Search& search, const Step& step, const std::string& after,
     ++progress->examined;
     progress->page.last_position =
         PositionOf(step.cls, progress->matches, stream.position());
+    if (fuzzy) {
+      // Judged by its word first: most words visited are not close.
+      auto word = keys::SearchWordOf(stream.key().ToStringView());
+      if (!word) {
+        return Status::Corruption("customer search: a word entry is damaged");
+      }
+      if (*word != checked_word) {
+        if (!FuzzyWordMatch(search.driver, *word)) {
+          // Past every entry of this word: most words have a few, which
+          // Next passes faster than a Seek would.
+          std::string word_prefix =
+              keys::SearchWordPrefix(search.account_id, *word, /*exact=*/true);
+          int steps = 0;
+          do {
+            CUSTDB_RETURN_IF_ERROR(stream.Next());
+          } while (stream.valid() && stream.key().starts_with(word_prefix) &&
+                   ++steps < kNextsBeforeSeek);
+          if (stream.valid() && stream.key().starts_with(word_prefix)) {
+            CUSTDB_RETURN_IF_ERROR(
+                stream.SeekKey(keys::PrefixEnd(word_prefix)));
+          }
+          continue;
+        }
+        checked_word = std::move(*word);
+      }
+    }
     auto parts = PartsOf(source, stream);
     if (!parts.ok()) return parts.status();
-
-    if (fuzzy && parts->word->word != checked_word) {
-      if (!FuzzyWordMatch(search.driver, parts->word->word)) {
-        // Past every entry of this word: most words have a few, which
-        // Next passes faster than a Seek would.
-        std::string word_prefix = keys::SearchWordPrefix(
-            search.account_id, parts->word->word, /*exact=*/true);
-        int steps = 0;
-        do {
-          CUSTDB_RETURN_IF_ERROR(stream.Next());
-        } while (stream.valid() && stream.key().starts_with(word_prefix) &&
-                 ++steps < kNextsBeforeSeek);
-        if (stream.valid() && stream.key().starts_with(word_prefix)) {
-          CUSTDB_RETURN_IF_ERROR(stream.SeekKey(keys::PrefixEnd(word_prefix)));
-        }
-        continue;
-      }
-      checked_word = parts->word->word;
-    }
 
     auto row = Judge(search, step.cls, *parts, progress);
     if (!row.ok()) return row.status();
@@ -577,10 +616,18 @@ bool IsSearch(std::string_view text) {
 }
 
 bool FuzzyWordMatch(std::string_view query, std::string_view word) {
-  std::u32string q = CodePoints(query);
+  // The query is the same word call after call; both decodings are kept.
+  thread_local std::string last_query;
+  thread_local std::u32string q;
+  thread_local std::u32string w;
+  if (query != last_query || q.empty()) {
+    last_query.assign(query);
+    DecodeCodePoints(query, &q);
+  }
   if (q.size() < 4) return false;
   size_t k = q.size() >= 8 ? 2 : 1;
-  return PrefixEditDistance(q, CodePoints(word), k) <= k;
+  DecodeCodePoints(word, &w);
+  return PrefixEditDistance(q, w, k) <= k;
 }
 
 Result<Page> SearchCustomers(Store* store, uint64_t account_id,
@@ -592,10 +639,14 @@ Result<Page> SearchCustomers(Store* store, uint64_t account_id,
     const rocksdb::Snapshot* snapshot;
     ~Release() { db->ReleaseSnapshot(snapshot); }
   } release{store->db(), snapshot};
-  Search search{
-      store,  rocksdb::ReadOptions(),        account_id,
-      filter, CanonicalTags(filter.tag_ids), ParseSearchQuery(filter.query),
-      ""};
+  Search search{store,
+                rocksdb::ReadOptions(),
+                account_id,
+                filter,
+                CanonicalTags(filter.tag_ids),
+                ParseSearchQuery(filter.query),
+                "",
+                {}};
   search.ro.snapshot = snapshot;
   // The longest word drives: it has the fewest entries, as a rule.
   for (const auto& w : search.query.words) {
@@ -603,6 +654,7 @@ Result<Page> SearchCustomers(Store* store, uint64_t account_id,
       search.driver = w;
     }
   }
+  search.fuzzy_ranges = FuzzyRanges(search.driver);
   std::vector<Step> steps = StepsOf(account_id, search.query, search.driver);
 
   size_t first = 0;
@@ -622,7 +674,7 @@ Result<Page> SearchCustomers(Store* store, uint64_t account_id,
   for (size_t i = first; i < steps.size(); ++i) {
     const Step& step = steps[i];
     bool resuming = i == first && !after.empty();
-    bool fuzzy = step.cls == kNameFuzzy || step.cls == kNameFuzzySwap;
+    bool fuzzy = IsFuzzy(step.cls);
     if (fuzzy && !resuming && progress.matches >= kFewMatches) break;
     if (!resuming) progress.last_group.clear();
     progress.page.done = true;

@@ -397,6 +397,16 @@ std::optional<SearchWordEntry> ParseSearchWordKey(std::string_view key) {
                          *source};
 }
 
+std::optional<std::string> SearchWordOf(std::string_view key) {
+  KeyReader r(key);
+  auto account = r.ReadU64();
+  auto tag = r.ReadU8();
+  if (!account || tag != static_cast<uint8_t>(IndexTag::kSearchWord)) {
+    return std::nullopt;
+  }
+  return r.ReadString();
+}
+
 std::string IndexValueStartPrefix(uint64_t account_id, IndexTag tag,
                                   std::string_view value_prefix) {
   return KeyBuilder(account_id)

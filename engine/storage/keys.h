@@ -356,6 +356,8 @@ struct SearchWordEntry {
   uint64_t source_id;
 };
 std::optional<SearchWordEntry> ParseSearchWordKey(std::string_view key);
+// The word of a search-word key alone (nullopt when malformed).
+std::optional<std::string> SearchWordOf(std::string_view key);
 
 // The prefix of the entries of an index (kPhone, kContactPhone, kEmail,
 // kContactEmail) whose value starts with `value_prefix`.
