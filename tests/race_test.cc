@@ -12,6 +12,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -503,9 +504,21 @@ class RaceRun::Worker {
     run_->ack_.deleted_notes.insert(note);
   }
 
-  // Any id ever created reads as a customer: itself, or its survivor.
+  // A merged id of the account, when there is one.
+  std::optional<uint64_t> PickMerged(uint64_t account) {
+    std::lock_guard<std::mutex> lock(run_->ack_.mu);
+    std::vector<uint64_t> ids;
+    for (const auto& [id, survivor] : run_->ack_.merged) {
+      if (run_->ack_.customers[id].account == account) ids.push_back(id);
+    }
+    if (ids.empty()) return std::nullopt;
+    return ids[Pick(ids.size())];
+  }
+
+  // Any id ever created reads as a customer: itself, or its survivor
+  // (which another merge may be moving on at that moment).
   void Read(uint64_t account) {
-    auto id = PickCustomer(account);
+    auto id = Pick(2) == 0 ? PickMerged(account) : PickCustomer(account);
     if (!id) return;
     auto r = run_->customers_.Get(account, *id);
     if (r.ok()) {
@@ -728,7 +741,7 @@ void RaceRun::VerifyAccount(uint64_t account) {
 TEST_CASE(
     "mixed operations racing on shared customers lose and leave nothing") {
   uint64_t seed = EnvOr("CUSTDB_SEED", std::random_device()());
-  uint64_t ops = EnvOr("CUSTDB_RACE_OPS", 300);
+  uint64_t ops = EnvOr("CUSTDB_RACE_OPS", 1500);
   std::cout << "race test: CUSTDB_SEED=" << seed << " threads=" << kThreads
             << " ops per thread=" << ops << std::endl;
   INFO("replay the operations with CUSTDB_SEED=" << seed);
@@ -740,6 +753,56 @@ TEST_CASE(
   CHECK(run.Count("merge") > 0);
   CHECK(run.Count("timeline append") > 0);
   run.Verify();
+}
+
+TEST_CASE("a merged id reads as a customer while its survivor merges on") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  Customers customers(store.get());
+  Merger merger(store.get(), &customers);
+  constexpr int kChain = 60;
+  std::vector<uint64_t> ids;
+  for (int i = 0; i < kChain; ++i) {
+    CreateOptions options;
+    options.allow_duplicate_phone = true;
+    auto r = customers.Create(1,
+                              *Root<fb::CustomerDraft>(testing::IndividualDraft(
+                                  "Ann", std::to_string(i), "415-555-0100")),
+                              options);
+    REQUIRE(r.ok());
+    ids.push_back(Root<fb::Customer>(r->record)->id());
+  }
+  // ids[0] merges into ids[1], which merges into ids[2], and so on, while
+  // readers keep reading ids[0].
+  std::atomic<bool> done{false};
+  std::atomic<int> reads{0};
+  std::mutex mu;
+  std::vector<std::string> errors;
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 2; ++t) {
+    readers.emplace_back([&] {
+      while (!done) {
+        auto got = customers.Get(1, ids[0]);
+        ++reads;
+        if (!got.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          errors.push_back(got.status().message());
+        }
+      }
+    });
+  }
+  for (int i = 1; i < kChain; ++i) {
+    auto r = merger.Merge(1, ids[i], ids[i - 1], MergeOptions());
+    REQUIRE_MESSAGE(r.ok(), r.status().message());
+  }
+  done = true;
+  for (auto& t : readers) t.join();
+  std::cout << "merge chain test: " << reads << " reads of the merged id"
+            << std::endl;
+  for (const auto& e : errors) FAIL_CHECK(e);
+  auto last = customers.Get(1, ids[0]);
+  REQUIRE(last.ok());
+  CHECK(Root<fb::Customer>(*last)->id() == ids.back());
 }
 
 }  // namespace
