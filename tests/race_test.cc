@@ -805,5 +805,59 @@ TEST_CASE("a merged id reads as a customer while its survivor merges on") {
   CHECK(Root<fb::Customer>(*last)->id() == ids.back());
 }
 
+TEST_CASE(
+    "notes deleted while their customer is merged do not fail the merge") {
+  for (int round = 0; round < 20; ++round) {
+    TempDir dir;
+    auto store = OpenStore(dir.path());
+    Customers customers(store.get());
+    Notes notes(store.get(), &customers);
+    Merger merger(store.get(), &customers);
+    uint64_t ids[2];
+    for (int i = 0; i < 2; ++i) {
+      auto r =
+          customers.Create(1,
+                           *Root<fb::CustomerDraft>(testing::IndividualDraft(
+                               "Bo", "Lee", "415-555-010" + std::to_string(i))),
+                           CreateOptions());
+      REQUIRE(r.ok());
+      ids[i] = Root<fb::Customer>(r->record)->id();
+    }
+    fb::NoteDraftT d;
+    d.author = "user-1";
+    d.body = "ring twice";
+    std::string draft = PackRecord(d);
+    std::vector<uint64_t> added;
+    for (int n = 0; n < 40; ++n) {
+      auto r = notes.Add(1, ids[1], *Root<fb::NoteDraft>(draft));
+      REQUIRE(r.ok());
+      added.push_back(Root<fb::Note>(*r)->id());
+    }
+    std::vector<bool> deleted(added.size());
+    std::thread deleter([&] {
+      // Newest first, so that the merge meets the deletes as it goes.
+      for (size_t n = added.size(); n-- > 0;) {
+        deleted[n] = notes.Delete(1, added[n], 0).ok();
+      }
+    });
+    auto merged = merger.Merge(1, ids[0], ids[1], MergeOptions());
+    deleter.join();
+    REQUIRE_MESSAGE(merged.ok(), merged.status().message());
+    for (size_t n = 0; n < added.size(); ++n) {
+      auto got = notes.Get(1, added[n]);
+      if (deleted[n]) {
+        CHECK(got.status().IsNotFound());
+      } else {
+        REQUIRE(got.ok());
+        CHECK(Root<fb::Note>(*got)->customer_id() == ids[0]);
+      }
+    }
+    auto report = CheckStore(store.get());
+    REQUIRE(report.ok());
+    auto* issues = Root<fb::CheckReport>(*report)->issues();
+    CHECK((issues == nullptr || issues->size() == 0));
+  }
+}
+
 }  // namespace
 }  // namespace custdb
