@@ -384,15 +384,25 @@ Result<CreateResult> Customers::Create(uint64_t account_id,
 Result<std::string> Customers::Get(uint64_t account_id, uint64_t customer_id) {
   auto own = GetOwn(account_id, customer_id);
   if (!own.status().IsNotFound()) return own;
-  auto survivor = MergedInto(nullptr, account_id, customer_id);
-  if (!survivor.ok()) return survivor.status();
-  if (*survivor == 0) return own;
-  auto record = GetOwn(account_id, *survivor);
-  if (record.status().IsNotFound()) {
-    return Status::Corruption("customer " + std::to_string(customer_id) +
-                              ": merged into a customer that is missing");
+  // The redirects and the survivor's record are not read from one
+  // snapshot: a merge of the survivor that commits in between removes it
+  // and leaves a redirect of its own, which is followed in turn. Only a
+  // survivor missing with no redirect is damage.
+  uint64_t at = customer_id;
+  for (int hop = 0; hop <= kMaxMergeHops; ++hop) {
+    auto survivor = MergedInto(nullptr, account_id, at);
+    if (!survivor.ok()) return survivor.status();
+    if (*survivor == 0) {
+      if (at == customer_id) return own;
+      return Status::Corruption("customer " + std::to_string(customer_id) +
+                                ": merged into a customer that is missing");
+    }
+    auto record = GetOwn(account_id, *survivor);
+    if (!record.status().IsNotFound()) return record;
+    at = *survivor;
   }
-  return record;
+  return Status::Corruption("customer " + std::to_string(customer_id) +
+                            ": its redirects form a cycle");
 }
 
 Result<uint64_t> Customers::MergedInto(rocksdb::Transaction* txn,

@@ -71,6 +71,15 @@ Status ForEachChild(Store* store, rocksdb::Transaction* txn,
         auto child = ReadChild<T>(store, txn, account_id, tag, entry->child_id,
                                   what, /*for_update=*/true);
         if (!child.ok()) return child.status();
+        if (!child->has_value()) {
+          // Deleting a note or a file locks only its own record, so one may
+          // be deleted between the scan and this read: then its list entry
+          // is gone too, and there is nothing to move.
+          auto listed = ReadInTransaction(store, txn, Family::kIndexes, key,
+                                          /*for_update=*/false);
+          if (!listed.ok()) return listed.status();
+          if (!listed->has_value()) return Status::Ok();
+        }
         if (!child->has_value() ||
             (*child)->record.customer_id != customer_id) {
           return Status::Corruption(std::string(what) + " " +

@@ -7,7 +7,9 @@
 // target keys of the duplicate's links, in key order; the duplicate's
 // tags, in id order; the two customers, the lower id first; the
 // duplicate's phone lock; then the records and entries of the two
-// customers' children, which only holders of their customer's lock touch.
+// customers' children, which only holders of their customer's lock add or
+// move (a note or a file is deleted under its own lock alone, so one of
+// the duplicate's may vanish while the merge runs; it is not moved).
 #pragma once
 
 #include <cstdint>
