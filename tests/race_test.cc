@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "engine/contacts/contacts.h"
+#include "engine/customers/customer_list.h"
 #include "engine/customers/customers.h"
 #include "engine/match/duplicates.h"
 #include "engine/merge/merge.h"
@@ -170,7 +171,7 @@ class RaceRun::Worker {
   void Step() {
     // Most of the work lands on account 1, so that the threads meet.
     uint64_t account = Pick(5) == 0 ? 2 : 1;
-    switch (Pick(24)) {
+    switch (Pick(25)) {
       case 0:
       case 1:
       case 2:
@@ -223,6 +224,9 @@ class RaceRun::Worker {
         break;
       case 22:
         FindDuplicates(account);
+        break;
+      case 23:
+        Search(account);
         break;
       default:
         Preview(account);
@@ -542,6 +546,29 @@ class RaceRun::Worker {
     if (!id) return;
     auto r = run_->duplicates_.Find(account, *id, DuplicateOptions());
     run_->Note("find duplicates", r.status());
+  }
+
+  // Two pages of a search by a name's beginning, a typo of one, or a
+  // phone's last four, while the others write.
+  void Search(uint64_t account) {
+    CustomerListFilter filter;
+    switch (Pick(3)) {
+      case 0:
+        filter.query = Name().substr(0, 2);
+        break;
+      case 1:
+        filter.query = "plumbnig";
+        break;
+      default:
+        filter.query = Phone(static_cast<int>(Pick(kPhones))).substr(8);
+        break;
+    }
+    std::string after;
+    for (int page = 0; page < 2; ++page) {
+      auto r = ListCustomers(run_->store_.get(), account, filter, after, 3);
+      if (!run_->Note("search", r.status()) || r->done) return;
+      after = r->last_position;
+    }
   }
 
   RaceRun* run_;
