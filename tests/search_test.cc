@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,6 +63,10 @@ struct Fixture : testing::ListFixture {
 
 using Names = std::vector<std::string>;
 
+bool StartsWith(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
 TEST_CASE("a search text is read as a phone, an email or name words") {
   auto q = ParseSearchQuery("(415) 867-5309");
   CHECK(q.kind == SearchQuery::Kind::kPhone);
@@ -89,8 +96,89 @@ TEST_CASE("a typo is one edit of a word or of its beginning") {
   CHECK(FuzzyWordMatch("wiliamsen", "williamson"));      // two, from 8
   CHECK_FALSE(FuzzyWordMatch("jon", "jan"));             // under 4: no typos
   CHECK_FALSE(FuzzyWordMatch("mary", "john"));
-  CHECK(FuzzyWordMatch("müler", "müller"));  // code points, not bytes
+  CHECK(FuzzyWordMatch("müler", "müller"));    // code points, not bytes
   CHECK_FALSE(FuzzyWordMatch("zoë", "zoey"));  // under 4 code points
+}
+
+// The typo rule written out plainly: the fewest edits (with swaps of
+// neighbours) from the query to a beginning of the word whose length is
+// within k of the query's.
+bool PlainTypoMatch(const std::string& q, const std::string& w) {
+  size_t m = q.size();
+  if (m < 4) return false;
+  size_t k = m >= 8 ? 2 : 1;
+  for (size_t len = m > k ? m - k : 0; len <= m + k && len <= w.size(); ++len) {
+    std::string p = w.substr(0, len);
+    std::vector<std::vector<size_t>> d(m + 1, std::vector<size_t>(len + 1));
+    for (size_t i = 0; i <= m; ++i) d[i][0] = i;
+    for (size_t j = 0; j <= len; ++j) d[0][j] = j;
+    for (size_t i = 1; i <= m; ++i) {
+      for (size_t j = 1; j <= len; ++j) {
+        d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                            d[i - 1][j - 1] + (q[i - 1] == p[j - 1] ? 0 : 1)});
+        if (i > 1 && j > 1 && q[i - 1] == p[j - 2] && q[i - 2] == p[j - 1]) {
+          d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    if (d[m][len] <= k) return true;
+  }
+  return false;
+}
+
+TEST_CASE("the typo rule and the typo scan agree with the rule written out") {
+  std::mt19937 rng(11);
+  auto word = [&](size_t min, size_t max) {
+    std::string w = "ab";
+    size_t len = min + rng() % (max - min + 1);
+    while (w.size() < len) w.push_back("abc"[rng() % 3]);
+    return w;
+  };
+  for (int i = 0; i < 20000; ++i) {
+    std::string q = word(4, 9), w = word(2, 12);
+    CAPTURE(q);
+    CAPTURE(w);
+    REQUIRE(FuzzyWordMatch(q, w) == PlainTypoMatch(q, w));
+  }
+
+  // A store of many words of one beginning: the scan skips the words
+  // that cannot be close by their beginnings, and must still find every
+  // one that is.
+  Fixture f;
+  std::set<std::string> words;
+  while (words.size() < 300) words.insert(word(3, 10));
+  for (const auto& w : words) f.Person(w);
+  for (int round = 0; round < 40; ++round) {
+    std::string q = word(4, 8);
+    CAPTURE(q);
+    std::set<std::string> expected;
+    for (const auto& w : words) {
+      if (!StartsWith(w, q) && PlainTypoMatch(q, w)) expected.insert(w);
+    }
+    std::set<std::string> prefixed;
+    for (const auto& w : words) {
+      if (StartsWith(w, q)) prefixed.insert(w);
+    }
+    auto found = f.Find(q, {}, 1000);
+    std::set<std::string> typos;
+    for (const auto& name : found) {
+      if (prefixed.count(name) == 0) typos.insert(name);
+    }
+    if (prefixed.size() < 10) {
+      // Each close word is found by one of the three beginnings read.
+      std::set<std::string> reachable;
+      for (const auto& w : expected) {
+        if (StartsWith(w, q.substr(0, 2)) ||
+            StartsWith(w, std::string{q[0], q[2], q[1]}) ||
+            StartsWith(w, std::string{q[0], q[2], q[3]})) {
+          reachable.insert(w);
+        }
+      }
+      CHECK(typos == reachable);
+    } else {
+      CHECK(typos.empty());
+    }
+  }
 }
 
 TEST_CASE("digits find a whole phone, its beginning or its last four") {

@@ -48,6 +48,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kPage = 50;
+constexpr uint64_t kCacheBytes = 256ull << 20;  // each system's cache
 
 struct Query {
   std::string text;
@@ -184,6 +185,7 @@ std::vector<Timing> RunCustdb(const std::string& data_dir, const fs::path& dir,
                               uint64_t* bytes) {
   custdb_open_options open = CUSTDB_OPEN_OPTIONS_INIT;
   open.no_sync = 1;
+  open.cache_bytes = kCacheBytes;  // what SQLite is given
   custdb_store* store = nullptr;
   bool loaded = fs::exists(dir);
   if (custdb_store_open(&store, dir.c_str(), &open) != CUSTDB_OK) Die("open");
@@ -227,7 +229,7 @@ std::vector<Timing> RunSqlite(const Dataset& data, const fs::path& dir,
   auto start = std::chrono::steady_clock::now();
   db.Exec("PRAGMA journal_mode=WAL");
   db.Exec("PRAGMA synchronous=OFF");
-  db.Exec("PRAGMA cache_size=-262144");
+  db.Exec("PRAGMA cache_size=-" + std::to_string(kCacheBytes >> 10));
   db.Exec(
       "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
       "name_fold TEXT NOT NULL, kind INTEGER, phone TEXT, last4 TEXT, "

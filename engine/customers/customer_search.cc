@@ -26,6 +26,21 @@ constexpr size_t kFewMatches = 10;
 // to this many times, then seeks past the rest.
 constexpr int kNextsBeforeSeek = 16;
 
+// How far a word is from a query word, as typo search judges it.
+struct Distance {
+  // Within k edits (insertions, deletions, substitutions, swaps of
+  // neighbours) of a beginning of the word whose length is within k of the
+  // query's.
+  bool close;
+  // When the word is far and so is every word that begins with its first
+  // `far_prefix` code points: that count; otherwise 0.
+  size_t far_prefix;
+};
+
+// The distance of a word from a query word (FuzzyWordMatch's rule); a
+// query word under 4 code points is far from everything, with no prefix.
+Distance JudgeTypo(std::string_view query, std::string_view word);
+
 // The classes of a search, as the first byte of a position. Ascending is
 // the order of the results: a phone's whole number before its last four
 // before its beginning; a name's exact words before word prefixes before
@@ -179,6 +194,18 @@ std::u32string CodePoints(std::string_view s) {
   std::u32string out;
   DecodeCodePoints(s, &out);
   return out;
+}
+
+// The bytes of the first `n` code points of a UTF-8 word.
+std::string FirstCodePoints(std::string_view s, size_t n) {
+  size_t i = 0;
+  for (size_t seen = 0; i < s.size() && seen < n; ++seen) {
+    ++i;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) {
+      ++i;
+    }
+  }
+  return std::string(s.substr(0, i));
 }
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
@@ -514,7 +541,17 @@ Status RunStep(const Search& search, const Step& step, const std::string& after,
         return Status::Corruption("customer search: a word entry is damaged");
       }
       if (*word != checked_word) {
-        if (!FuzzyWordMatch(search.driver, *word)) {
+        Distance distance = JudgeTypo(search.driver, *word);
+        if (!distance.close && distance.far_prefix > 0) {
+          // No word that begins like this one is close: past them all.
+          CUSTDB_RETURN_IF_ERROR(
+              stream.SeekKey(keys::PrefixEnd(keys::SearchWordPrefix(
+                  search.account_id,
+                  FirstCodePoints(*word, distance.far_prefix),
+                  /*exact=*/false))));
+          continue;
+        }
+        if (!distance.close) {
           // Past every entry of this word: most words have a few, which
           // Next passes faster than a Seek would.
           std::string word_prefix =
@@ -550,30 +587,57 @@ Status RunStep(const Search& search, const Step& step, const std::string& after,
   }
 }
 
-// The smallest number of edits (insertions, deletions, substitutions,
-// swaps of neighbours) from `q` to a beginning of `w` whose length is
-// within `k` of q's, or k + 1 when there is none within k.
-size_t PrefixEditDistance(const std::u32string& q, const std::u32string& w,
-                          size_t k) {
+// The table is filled a column (a code point of `w`) at a time, so that
+// a column whose every cell is past k (with the one before at k or past,
+// for swaps) shows that no longer word can come back within k.
+Distance MeasureTypo(const std::u32string& q, const std::u32string& w,
+                     size_t k) {
   size_t m = q.size();
-  size_t n = std::min(w.size(), m + k);
-  std::vector<std::vector<size_t>> d(m + 1, std::vector<size_t>(n + 1));
-  for (size_t i = 0; i <= m; ++i) d[i][0] = i;
-  for (size_t j = 0; j <= n; ++j) d[0][j] = j;
-  for (size_t i = 1; i <= m; ++i) {
-    for (size_t j = 1; j <= n; ++j) {
+  // Typo search calls this for every word it visits: the table is kept.
+  thread_local std::vector<size_t> d;
+  size_t rows = m + 1;
+  d.assign(rows * (w.size() + 1), 0);
+  auto at = [&](size_t i, size_t j) -> size_t& { return d[j * rows + i]; };
+  for (size_t i = 0; i <= m; ++i) at(i, 0) = i;
+  size_t best = m <= k ? m : k + 1;  // the empty beginning
+  size_t previous_min = 0;
+  for (size_t j = 1; j <= w.size(); ++j) {
+    at(0, j) = j;
+    size_t column_min = j;
+    for (size_t i = 1; i <= m; ++i) {
       size_t cost = q[i - 1] == w[j - 1] ? 0 : 1;
-      d[i][j] =
-          std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      size_t v = std::min(
+          {at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost});
       if (i > 1 && j > 1 && q[i - 1] == w[j - 2] && q[i - 2] == w[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        v = std::min(v, at(i - 2, j - 2) + 1);
       }
+      at(i, j) = v;
+      column_min = std::min(column_min, v);
     }
+    if (j + k >= m && j <= m + k) best = std::min(best, at(m, j));
+    if (best <= k) return {true, 0};
+    if (j >= m + k) {
+      // Every word that begins with these code points has these columns.
+      return {false, w.size() > j ? j : 0};
+    }
+    if (column_min > k && previous_min >= k) return {false, j};
+    previous_min = column_min;
   }
-  size_t best = k + 1;
-  size_t from = m > k ? m - k : 0;
-  for (size_t j = from; j <= n; ++j) best = std::min(best, d[m][j]);
-  return best;
+  return {best <= k, 0};
+}
+
+Distance JudgeTypo(std::string_view query, std::string_view word) {
+  // The query is the same word call after call; both decodings are kept.
+  thread_local std::string last_query;
+  thread_local std::u32string q;
+  thread_local std::u32string w;
+  if (query != last_query || q.empty()) {
+    last_query.assign(query);
+    DecodeCodePoints(query, &q);
+  }
+  if (q.size() < 4) return {false, 0};
+  DecodeCodePoints(word, &w);
+  return MeasureTypo(q, w, q.size() >= 8 ? 2 : 1);
 }
 
 }  // namespace
@@ -616,18 +680,7 @@ bool IsSearch(std::string_view text) {
 }
 
 bool FuzzyWordMatch(std::string_view query, std::string_view word) {
-  // The query is the same word call after call; both decodings are kept.
-  thread_local std::string last_query;
-  thread_local std::u32string q;
-  thread_local std::u32string w;
-  if (query != last_query || q.empty()) {
-    last_query.assign(query);
-    DecodeCodePoints(query, &q);
-  }
-  if (q.size() < 4) return false;
-  size_t k = q.size() >= 8 ? 2 : 1;
-  DecodeCodePoints(word, &w);
-  return PrefixEditDistance(q, w, k) <= k;
+  return JudgeTypo(query, word).close;
 }
 
 Result<Page> SearchCustomers(Store* store, uint64_t account_id,
