@@ -193,6 +193,20 @@ CUSTDB_API void custdb_store_close(custdb_store* store);
  * tests. */
 CUSTDB_API int custdb_store_check(custdb_buffer** out, custdb_store* store);
 
+/* Writes a consistent copy of the whole store (every account, as of one
+ * moment) into the directory `dir`, which must not exist yet; its parent
+ * must. Writes on other threads may go on meanwhile; the copy holds each
+ * transaction whole or not at all. The copy is a RocksDB checkpoint:
+ * table files are hard links where the file system allows, so it costs
+ * little space until the store moves on. To restore, copy the directory
+ * to where a store should be and open it with custdb_store_open (which
+ * custdb_store_check can then verify).
+ *   CUSTDB_EINVAL  NULL arguments, `dir` empty or already there, or its
+ *                  parent missing.
+ *   CUSTDB_EIO     the copy could not be written (a partial copy may be
+ *                  left in `dir`). */
+CUSTDB_API int custdb_store_backup(custdb_store* store, const char* dir);
+
 /* ---- Customers ---------------------------------------------------------
  * A customer is an Individual (first_name required) or a Company
  * (company_name required); the kind never changes. phone is required: a
@@ -494,25 +508,22 @@ CUSTDB_API int custdb_contact_get(custdb_buffer** out, custdb_store* store,
  * is the updated record, its version one higher; a patch that changes
  * nothing writes nothing and returns the record as it was. The primary
  * flag is not patched: see custdb_contact_promote. */
-CUSTDB_API int custdb_contact_update(custdb_buffer** out,
-                                     custdb_store* store, uint64_t account_id,
-                                     uint64_t contact_id, const uint8_t* patch,
-                                     size_t patch_size,
+CUSTDB_API int custdb_contact_update(custdb_buffer** out, custdb_store* store,
+                                     uint64_t account_id, uint64_t contact_id,
+                                     const uint8_t* patch, size_t patch_size,
                                      const custdb_update_options* options);
 
 /* Makes a contact its customer's primary contact; the one before is
  * demoted. `*out` (when `out` is not NULL) is the promoted Contact.
  * Promoting the primary contact changes nothing. */
-CUSTDB_API int custdb_contact_promote(custdb_buffer** out,
-                                      custdb_store* store,
-                                      uint64_t account_id,
-                                      uint64_t contact_id);
+CUSTDB_API int custdb_contact_promote(custdb_buffer** out, custdb_store* store,
+                                      uint64_t account_id, uint64_t contact_id);
 
 /* Deletes a contact, conditional on the expected version in `options`
  * like an update. When it was primary, the oldest remaining contact
  * becomes primary. */
-CUSTDB_API int custdb_contact_delete(custdb_store* store,
-                                     uint64_t account_id, uint64_t contact_id,
+CUSTDB_API int custdb_contact_delete(custdb_store* store, uint64_t account_id,
+                                     uint64_t contact_id,
                                      const custdb_update_options* options);
 
 /* A cursor over a customer's Contact records in id order, which is the
@@ -563,17 +574,14 @@ CUSTDB_API int custdb_location_get(custdb_buffer** out, custdb_store* store,
  * location's (CUSTDB_ECONFLICT otherwise). `*out` (when `out` is not
  * NULL) is the updated record, its version one higher; a patch that
  * changes nothing writes nothing and returns the record as it was. */
-CUSTDB_API int custdb_location_update(custdb_buffer** out,
-                                      custdb_store* store,
-                                      uint64_t account_id,
-                                      uint64_t location_id,
+CUSTDB_API int custdb_location_update(custdb_buffer** out, custdb_store* store,
+                                      uint64_t account_id, uint64_t location_id,
                                       const uint8_t* patch, size_t patch_size,
                                       const custdb_update_options* options);
 
 /* Deletes a location, conditional on the expected version in `options`
  * like an update. */
-CUSTDB_API int custdb_location_delete(custdb_store* store,
-                                      uint64_t account_id,
+CUSTDB_API int custdb_location_delete(custdb_store* store, uint64_t account_id,
                                       uint64_t location_id,
                                       const custdb_update_options* options);
 
@@ -625,11 +633,9 @@ CUSTDB_API int custdb_location_list(custdb_cursor** out, custdb_store* store,
  *   CUSTDB_ENOTFOUND the customer is not in this account, or contact_id
  *                    is not a contact of this customer. */
 CUSTDB_API int custdb_timeline_append(custdb_buffer** out, int* out_existed,
-                                      custdb_store* store,
-                                      uint64_t account_id,
+                                      custdb_store* store, uint64_t account_id,
                                       uint64_t customer_id,
-                                      const uint8_t* draft,
-                                      size_t draft_size);
+                                      const uint8_t* draft, size_t draft_size);
 
 /* A customer's TimelineEntry records, newest first: by occurred_at_ms
  * descending, entries of the same time by id descending. `channel` is one
@@ -643,8 +649,8 @@ CUSTDB_API int custdb_timeline_append(custdb_buffer** out, int* out_existed,
  *   CUSTDB_ENOTFOUND the customer is not in this account (also from
  *                    custdb_cursor_next, should it go away). */
 CUSTDB_API int custdb_timeline_list(custdb_cursor** out, custdb_store* store,
-                                    uint64_t account_id,
-                                    uint64_t customer_id, int channel,
+                                    uint64_t account_id, uint64_t customer_id,
+                                    int channel,
                                     const custdb_list_options* options);
 
 /* ---- Notes -------------------------------------------------------------
@@ -737,7 +743,8 @@ typedef struct custdb_file_options {
   uint64_t max_bytes;
 } custdb_file_options;
 
-#define CUSTDB_FILE_OPTIONS_INIT {CUSTDB_FILE_OPTIONS_VERSION, 0}
+#define CUSTDB_FILE_OPTIONS_INIT \
+  { CUSTDB_FILE_OPTIONS_VERSION, 0 }
 
 /* Starts a file of a customer from a FileDraft record. `*out` is the
  * writer: feed it with custdb_file_write, finish with custdb_file_commit,
@@ -745,10 +752,9 @@ typedef struct custdb_file_options {
  *   CUSTDB_EINVAL    a draft field breaks a rule; NULL arguments; an
  *                    unknown options version.
  *   CUSTDB_ENOTFOUND the customer is not in this account. */
-CUSTDB_API int custdb_file_begin(custdb_file_writer** out,
-                                 custdb_store* store, uint64_t account_id,
-                                 uint64_t customer_id, const uint8_t* draft,
-                                 size_t draft_size,
+CUSTDB_API int custdb_file_begin(custdb_file_writer** out, custdb_store* store,
+                                 uint64_t account_id, uint64_t customer_id,
+                                 const uint8_t* draft, size_t draft_size,
                                  const custdb_file_options* options);
 
 /* Appends `size` bytes (any size; `data` may be NULL when `size` is 0).
@@ -919,25 +925,20 @@ CUSTDB_API int custdb_link_find(custdb_buffer** out, custdb_store* store,
  * ahead (CUSTDB_EINVAL). `*out` (required: the token is seen only here)
  * is the PortalLink with its token.
  *   CUSTDB_ENOTFOUND the customer is not in this account. */
-CUSTDB_API int custdb_portal_link_issue(custdb_buffer** out,
-                                        custdb_store* store,
-                                        uint64_t account_id,
-                                        uint64_t customer_id,
-                                        const uint8_t* draft,
-                                        size_t draft_size);
+CUSTDB_API int custdb_portal_link_issue(
+    custdb_buffer** out, custdb_store* store, uint64_t account_id,
+    uint64_t customer_id, const uint8_t* draft, size_t draft_size);
 
 /* Revokes a link: its token stops working at once. Revoking a revoked
  * link changes nothing. CUSTDB_ENOTFOUND when the id is not a portal link
  * of this account. */
 CUSTDB_API int custdb_portal_link_revoke(custdb_store* store,
-                                         uint64_t account_id,
-                                         uint64_t link_id);
+                                         uint64_t account_id, uint64_t link_id);
 
 /* A customer's links that still work (neither revoked nor expired), as
  * PortalLink records without tokens, in the order they were issued.
  * CUSTDB_ENOTFOUND when the customer is not in this account. */
-CUSTDB_API int custdb_portal_link_list(custdb_cursor** out,
-                                       custdb_store* store,
+CUSTDB_API int custdb_portal_link_list(custdb_cursor** out, custdb_store* store,
                                        uint64_t account_id,
                                        uint64_t customer_id,
                                        const custdb_list_options* options);
@@ -999,8 +1000,7 @@ CUSTDB_API int custdb_customer_duplicates(
  * read from memory after that; a resume token builds it again and
  * continues after the last pair returned. Pairs whose only signal is the
  * name are those of equal names shared by at most 5 customers. */
-CUSTDB_API int custdb_duplicate_report(custdb_cursor** out,
-                                       custdb_store* store,
+CUSTDB_API int custdb_duplicate_report(custdb_cursor** out, custdb_store* store,
                                        uint64_t account_id,
                                        const custdb_list_options* options);
 /* ---- Merging customers -------------------------------------------------
