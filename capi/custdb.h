@@ -508,22 +508,25 @@ CUSTDB_API int custdb_contact_get(custdb_buffer** out, custdb_store* store,
  * is the updated record, its version one higher; a patch that changes
  * nothing writes nothing and returns the record as it was. The primary
  * flag is not patched: see custdb_contact_promote. */
-CUSTDB_API int custdb_contact_update(custdb_buffer** out, custdb_store* store,
-                                     uint64_t account_id, uint64_t contact_id,
-                                     const uint8_t* patch, size_t patch_size,
+CUSTDB_API int custdb_contact_update(custdb_buffer** out,
+                                     custdb_store* store, uint64_t account_id,
+                                     uint64_t contact_id, const uint8_t* patch,
+                                     size_t patch_size,
                                      const custdb_update_options* options);
 
 /* Makes a contact its customer's primary contact; the one before is
  * demoted. `*out` (when `out` is not NULL) is the promoted Contact.
  * Promoting the primary contact changes nothing. */
-CUSTDB_API int custdb_contact_promote(custdb_buffer** out, custdb_store* store,
-                                      uint64_t account_id, uint64_t contact_id);
+CUSTDB_API int custdb_contact_promote(custdb_buffer** out,
+                                      custdb_store* store,
+                                      uint64_t account_id,
+                                      uint64_t contact_id);
 
 /* Deletes a contact, conditional on the expected version in `options`
  * like an update. When it was primary, the oldest remaining contact
  * becomes primary. */
-CUSTDB_API int custdb_contact_delete(custdb_store* store, uint64_t account_id,
-                                     uint64_t contact_id,
+CUSTDB_API int custdb_contact_delete(custdb_store* store,
+                                     uint64_t account_id, uint64_t contact_id,
                                      const custdb_update_options* options);
 
 /* A cursor over a customer's Contact records in id order, which is the
@@ -574,14 +577,17 @@ CUSTDB_API int custdb_location_get(custdb_buffer** out, custdb_store* store,
  * location's (CUSTDB_ECONFLICT otherwise). `*out` (when `out` is not
  * NULL) is the updated record, its version one higher; a patch that
  * changes nothing writes nothing and returns the record as it was. */
-CUSTDB_API int custdb_location_update(custdb_buffer** out, custdb_store* store,
-                                      uint64_t account_id, uint64_t location_id,
+CUSTDB_API int custdb_location_update(custdb_buffer** out,
+                                      custdb_store* store,
+                                      uint64_t account_id,
+                                      uint64_t location_id,
                                       const uint8_t* patch, size_t patch_size,
                                       const custdb_update_options* options);
 
 /* Deletes a location, conditional on the expected version in `options`
  * like an update. */
-CUSTDB_API int custdb_location_delete(custdb_store* store, uint64_t account_id,
+CUSTDB_API int custdb_location_delete(custdb_store* store,
+                                      uint64_t account_id,
                                       uint64_t location_id,
                                       const custdb_update_options* options);
 
@@ -633,9 +639,11 @@ CUSTDB_API int custdb_location_list(custdb_cursor** out, custdb_store* store,
  *   CUSTDB_ENOTFOUND the customer is not in this account, or contact_id
  *                    is not a contact of this customer. */
 CUSTDB_API int custdb_timeline_append(custdb_buffer** out, int* out_existed,
-                                      custdb_store* store, uint64_t account_id,
+                                      custdb_store* store,
+                                      uint64_t account_id,
                                       uint64_t customer_id,
-                                      const uint8_t* draft, size_t draft_size);
+                                      const uint8_t* draft,
+                                      size_t draft_size);
 
 /* A customer's TimelineEntry records, newest first: by occurred_at_ms
  * descending, entries of the same time by id descending. `channel` is one
@@ -649,8 +657,8 @@ CUSTDB_API int custdb_timeline_append(custdb_buffer** out, int* out_existed,
  *   CUSTDB_ENOTFOUND the customer is not in this account (also from
  *                    custdb_cursor_next, should it go away). */
 CUSTDB_API int custdb_timeline_list(custdb_cursor** out, custdb_store* store,
-                                    uint64_t account_id, uint64_t customer_id,
-                                    int channel,
+                                    uint64_t account_id,
+                                    uint64_t customer_id, int channel,
                                     const custdb_list_options* options);
 
 /* ---- Notes -------------------------------------------------------------
@@ -743,8 +751,7 @@ typedef struct custdb_file_options {
   uint64_t max_bytes;
 } custdb_file_options;
 
-#define CUSTDB_FILE_OPTIONS_INIT \
-  { CUSTDB_FILE_OPTIONS_VERSION, 0 }
+#define CUSTDB_FILE_OPTIONS_INIT {CUSTDB_FILE_OPTIONS_VERSION, 0}
 
 /* Starts a file of a customer from a FileDraft record. `*out` is the
  * writer: feed it with custdb_file_write, finish with custdb_file_commit,
@@ -752,9 +759,10 @@ typedef struct custdb_file_options {
  *   CUSTDB_EINVAL    a draft field breaks a rule; NULL arguments; an
  *                    unknown options version.
  *   CUSTDB_ENOTFOUND the customer is not in this account. */
-CUSTDB_API int custdb_file_begin(custdb_file_writer** out, custdb_store* store,
-                                 uint64_t account_id, uint64_t customer_id,
-                                 const uint8_t* draft, size_t draft_size,
+CUSTDB_API int custdb_file_begin(custdb_file_writer** out,
+                                 custdb_store* store, uint64_t account_id,
+                                 uint64_t customer_id, const uint8_t* draft,
+                                 size_t draft_size,
                                  const custdb_file_options* options);
 
 /* Appends `size` bytes (any size; `data` may be NULL when `size` is 0).
@@ -925,20 +933,25 @@ CUSTDB_API int custdb_link_find(custdb_buffer** out, custdb_store* store,
  * ahead (CUSTDB_EINVAL). `*out` (required: the token is seen only here)
  * is the PortalLink with its token.
  *   CUSTDB_ENOTFOUND the customer is not in this account. */
-CUSTDB_API int custdb_portal_link_issue(
-    custdb_buffer** out, custdb_store* store, uint64_t account_id,
-    uint64_t customer_id, const uint8_t* draft, size_t draft_size);
+CUSTDB_API int custdb_portal_link_issue(custdb_buffer** out,
+                                        custdb_store* store,
+                                        uint64_t account_id,
+                                        uint64_t customer_id,
+                                        const uint8_t* draft,
+                                        size_t draft_size);
 
 /* Revokes a link: its token stops working at once. Revoking a revoked
  * link changes nothing. CUSTDB_ENOTFOUND when the id is not a portal link
  * of this account. */
 CUSTDB_API int custdb_portal_link_revoke(custdb_store* store,
-                                         uint64_t account_id, uint64_t link_id);
+                                         uint64_t account_id,
+                                         uint64_t link_id);
 
 /* A customer's links that still work (neither revoked nor expired), as
  * PortalLink records without tokens, in the order they were issued.
  * CUSTDB_ENOTFOUND when the customer is not in this account. */
-CUSTDB_API int custdb_portal_link_list(custdb_cursor** out, custdb_store* store,
+CUSTDB_API int custdb_portal_link_list(custdb_cursor** out,
+                                       custdb_store* store,
                                        uint64_t account_id,
                                        uint64_t customer_id,
                                        const custdb_list_options* options);
@@ -1000,7 +1013,8 @@ CUSTDB_API int custdb_customer_duplicates(
  * read from memory after that; a resume token builds it again and
  * continues after the last pair returned. Pairs whose only signal is the
  * name are those of equal names shared by at most 5 customers. */
-CUSTDB_API int custdb_duplicate_report(custdb_cursor** out, custdb_store* store,
+CUSTDB_API int custdb_duplicate_report(custdb_cursor** out,
+                                       custdb_store* store,
                                        uint64_t account_id,
                                        const custdb_list_options* options);
 /* ---- Merging customers -------------------------------------------------
