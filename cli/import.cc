@@ -253,6 +253,26 @@ class Importer {
     return RecordJson("Link", link).Uint("customer_id");
   }
 
+  // Whether `source_id` is the customer's first import link: the row
+  // that made the customer, whose values an import again may update.
+  bool FirstImportLink(uint64_t customer, const std::string& source_id) {
+    custdb_cursor* cursor = nullptr;
+    Check(custdb_link_list(&cursor, store_, account_, customer, nullptr),
+          "import: reading links");
+    Cursor owned(cursor);
+    std::string first;
+    int64_t first_at = INT64_MAX;
+    for (const auto& l : ReadAll(cursor, "Link")) {
+      if (l.Text("kind") != kImportLinkKind) continue;
+      int64_t at = std::strtoll(l.Text("created_at_ms").c_str(), nullptr, 10);
+      if (at < first_at) {
+        first_at = at;
+        first = l.Text("external_id");
+      }
+    }
+    return first == source_id;
+  }
+
   void ImportRow(const Row& row, Outcome* out) {
     created_ = false;
     std::string source_id;
@@ -268,7 +288,12 @@ class Importer {
 
     uint64_t linked = source_id.empty() ? 0 : LinkedCustomer(source_id);
     uint64_t id;
-    if (linked != 0) {
+    if (linked != 0 && !FirstImportLink(linked, source_id)) {
+      // The row was matched to a customer that another row created; that
+      // row's values stand, so that importing again changes nothing.
+      id = linked;
+      out->outcome = "existing";
+    } else if (linked != 0) {
       Buffer patch = RowRecord("CustomerPatch", CustomerJson(row, true));
       custdb_buffer* before = nullptr;
       Check(custdb_customer_get(&before, store_, account_, linked),
