@@ -20,6 +20,7 @@ namespace {
 
 // Options that take no value.
 const std::set<std::string> kFlags = {"yes",
+                                      "preview",
                                       "all",
                                       "help",
                                       "vip",
@@ -130,10 +131,12 @@ const std::map<std::string, std::string> kCommandHelp = {
      "flag, an empty value clears an optional field. --json TEXT gives the\n"
      "patch record as JSON.\n"},
     {"merge",
-     "usage: custdb merge SURVIVOR DUPLICATE [--yes]\n"
+     "usage: custdb merge SURVIVOR DUPLICATE [--yes | --preview]\n"
      "         [--keep-contact survivor|duplicate]\n"
      "\n"
-     "Shows what the merge would do and asks; --yes merges without asking.\n"},
+     "Shows what the merge would do and asks; --yes merges without asking,\n"
+     "--preview only shows. With --format json and no --yes, prints the\n"
+     "preview record. The merge applies only to the versions previewed.\n"},
     {"dupes",
      "usage: custdb dupes ID [--limit N] | custdb dupes --all\n"
      "\n"
@@ -978,7 +981,7 @@ void PrintPreview(const Json& preview) {
 }
 
 int CommandMerge(Context& ctx) {
-  AllowOptions(ctx, {"yes", "keep-contact"});
+  AllowOptions(ctx, {"yes", "keep-contact", "preview"});
   uint64_t survivor = IdArgument(ctx, 0, "survivor id");
   uint64_t duplicate = IdArgument(ctx, 1, "duplicate id");
   custdb_merge_options options = CUSTDB_MERGE_OPTIONS_INIT;
@@ -1006,6 +1009,7 @@ int CommandMerge(Context& ctx) {
   } else {
     PrintPreview(p);
   }
+  if (ctx.args.Has("preview")) return kExitOk;
   if (!ctx.args.Has("yes")) {
     if (!isatty(STDIN_FILENO)) {
       fprintf(stderr,
