@@ -102,11 +102,15 @@ const std::map<std::string, std::string> kCommandHelp = {
      "usage: custdb list [--status active,inactive,archived|all]\n"
      "         [--kind individual|company] [--vip|--not-vip] [--dnc]\n"
      "         [--tag NAME]... [--sort name|activity|created] [--limit N]\n"
+     "         [--search TEXT]\n"
      "\n"
      "Archived customers are hidden unless --status asks for them. The\n"
      "human table shows at most 50 rows unless --limit says otherwise;\n"
-     "csv and json print every row. --search TEXT is not available yet:\n"
-     "the library's customer list cannot search by text so far.\n"},
+     "csv and json print every row. --search TEXT finds phones (digits: a\n"
+     "whole number, its beginning or its last four), emails (text with an\n"
+     "'@': their beginning) or names (every word begins a word of the\n"
+     "name; a typo is forgiven when few match), with every filter; a\n"
+     "search lists in its own order, not --sort's.\n"},
     {"add",
      "usage: custdb add customer [--kind individual|company] --phone P\n"
      "         [--first-name F] [--last-name L] [--company-name C]\n"
@@ -568,15 +572,14 @@ int CommandCheck(Context& ctx) {
 int CommandList(Context& ctx) {
   AllowOptions(ctx, {"status", "kind", "vip", "not-vip", "dnc", "tag", "sort",
                      "limit", "search"});
-  if (ctx.args.Has("search")) {
-    // TODO: pass the text through as the list's query once
-    // custdb_customer_list_options has one; until then a search is
-    // refused rather than ignored.
-    Fail(kExitUsage,
-         "--search: not available yet (the customer list cannot search by "
-         "text so far); filter with --status, --kind, --vip or --tag");
-  }
   custdb_customer_list_options filter = CUSTDB_CUSTOMER_LIST_OPTIONS_INIT;
+  // The search box: the library reads the text as a phone, an email or
+  // name words (custdb.h, above custdb_customer_list).
+  std::string query = ctx.args.Get("search");
+  if (!query.empty()) {
+    if (!ValidUtf8(query)) Fail(kExitUsage, "--search: not valid UTF-8");
+    filter.query = query.c_str();
+  }
   if (ctx.args.Has("status")) {
     std::string statuses = Lower(ctx.args.Get("status"));
     size_t start = 0;

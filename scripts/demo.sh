@@ -1,8 +1,8 @@
 #!/bin/sh
 # The main job: set up, build everything, and meet custdb through its
 # command-line tool on the bundled sample of 10,000 customers, in a fresh
-# store: import, the summary counts, a filtered list, the duplicates of
-# one customer and the preview of merging them.
+# store: import, the summary counts, searches and filtered lists, the
+# duplicates of one customer and the preview of merging them.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -23,7 +23,10 @@ $custdb import build/demo-sample.jsonl --id-column ref \
   --report build/demo-import-report.csv
 step stats
 $custdb stats
-# TODO: show `custdb list --search` here once the customer list searches.
+step list --search "mar smi" --limit 5
+$custdb list --search "mar smi" --limit 5
+step list --search 415 --kind company --limit 5
+$custdb list --search 415 --kind company --limit 5
 step list --vip --kind individual --limit 10
 $custdb list --vip --kind individual --limit 10
 step list --tag warranty --kind company --limit 5

@@ -91,10 +91,7 @@ def test_usage_and_version():
     p = run("help", "import")
     check("--id-column" in text(p), "help import documents --id-column")
     p = run("help", "list")
-    check(
-        "--search" in text(p) and "not available" in text(p),
-        "help list says search is not available yet",
-    )
+    check("--search" in text(p), "help list documents search")
 
 
 def test_missing_store():
@@ -161,7 +158,8 @@ def test_csv_import(store):
             "stderr names line %d and the rule: %s" % (line, err),
         )
     check(
-        "867-5309" not in err and "Garcia" not in err, "messages never quote the input"
+        "867-5309" not in err and "Garcia" not in err,
+        "messages never quote the input",
     )
     rows = report_rows(report)
     outcomes = {r["source_id"]: r["outcome"] for r in rows if r["source_id"]}
@@ -402,7 +400,17 @@ def test_list_show_export(store):
         check(json.loads(line)["kind"] == "company", "kind filter")
     tagged = text(run("list", "--tag", "VIP", "--format", "csv", store=store))
     check("Maria Garcia" in tagged and "Dana" not in tagged, "tag filter")
-    run("list", "--search", "maria", store=store, expect=USAGE)
+    found = text(run("list", "--search", "mar gar", "--format", "csv", store=store))
+    check("Maria Garcia" in found and "Dana" not in found, "search by name")
+    found = text(
+        run("list", "--search", "(415) 867-5309", "--format", "csv", store=store)
+    )
+    check("Maria Garcia" in found, "search by phone")
+    found = text(run("list", "--search", "5309", "--format", "csv", store=store))
+    check("Maria Garcia" in found, "search by the last four digits")
+    found = text(run("list", "--search", "dana@", "--format", "csv", store=store))
+    check("Dana Wu" in found, "search by email: %s" % found)
+    run("list", "--search", "x" * 300, store=store, expect=INVALID)
     run("list", "--sort", "colour", store=store, expect=USAGE)
     run("show", "999999", store=store, expect=NOT_FOUND)
     run("show", "abc", store=store, expect=USAGE)
