@@ -188,10 +188,10 @@ class Importer {
     try {
       ImportRow(row, &out);
     } catch (const Rejected& r) {
-      out.outcome = "rejected";
+      // A customer already written stays, with the outcome it had; the
+      // reason says what was not written.
+      if (out.customer_id == 0) out.outcome = "rejected";
       out.reason = r.reason;
-      // A customer already written stays: the reason says what was not.
-      if (out.customer_id != 0) out.outcome = created_ ? "created" : "existing";
     }
     return out;
   }

@@ -1002,8 +1002,13 @@ int CommandMerge(Context& ctx) {
   Buffer owned(preview);
   Json p = RecordJson("MergePreview", preview);
   // The merge happens only on the versions that were previewed.
-  options.expected_survivor_version = p.Find("survivor")->Uint("version");
-  options.expected_duplicate_version = p.Find("duplicate")->Uint("version");
+  const Json* previewed_survivor = p.Find("survivor");
+  const Json* previewed_duplicate = p.Find("duplicate");
+  if (previewed_survivor == nullptr || previewed_duplicate == nullptr) {
+    Fail(kExitInternal, "merge preview: a record is missing");
+  }
+  options.expected_survivor_version = previewed_survivor->Uint("version");
+  options.expected_duplicate_version = previewed_duplicate->Uint("version");
   if (ctx.format == Format::kJson) {
     if (!ctx.args.Has("yes")) {
       PrintLine(ToJsonText(p));
