@@ -365,14 +365,17 @@ class Importer {
                        const custdb_buffer* draft) {
     std::string line1 = Lower(Trim(row.Field("address_line1")));
     std::string zip = Trim(row.Field("zip")).substr(0, 5);
-    custdb_cursor* cursor = nullptr;
-    Check(custdb_location_list(&cursor, store_, account_, customer, nullptr),
-          "import: reading locations");
-    Cursor owned(cursor);
-    for (const auto& l : ReadAll(cursor, "Location")) {
-      if (Lower(l.Text("address_line1")) == line1 &&
-          l.Text("zip").substr(0, 5) == zip) {
-        return;
+    // A customer this row created has no location yet.
+    if (!created_) {
+      custdb_cursor* cursor = nullptr;
+      Check(custdb_location_list(&cursor, store_, account_, customer, nullptr),
+            "import: reading locations");
+      Cursor owned(cursor);
+      for (const auto& l : ReadAll(cursor, "Location")) {
+        if (Lower(l.Text("address_line1")) == line1 &&
+            l.Text("zip").substr(0, 5) == zip) {
+          return;
+        }
       }
     }
     int rc = custdb_location_add(nullptr, store_, account_, customer,
