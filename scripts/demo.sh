@@ -23,7 +23,7 @@ $custdb import build/demo-sample.jsonl --id-column ref \
   --report build/demo-import-report.csv
 step stats
 $custdb stats
-step list --search "mar smi" --limit 5
+step 'list --search "mar smi" --limit 5'
 $custdb list --search "mar smi" --limit 5
 step list --search 415 --kind company --limit 5
 $custdb list --search 415 --kind company --limit 5
