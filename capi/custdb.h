@@ -193,6 +193,20 @@ CUSTDB_API void custdb_store_close(custdb_store* store);
  * tests. */
 CUSTDB_API int custdb_store_check(custdb_buffer** out, custdb_store* store);
 
+/* Writes a consistent copy of the whole store (every account, as of one
+ * moment) into the directory `dir`, which must not exist yet; its parent
+ * must. Writes on other threads may go on meanwhile; the copy holds each
+ * transaction whole or not at all. The copy is a RocksDB checkpoint:
+ * table files are hard links where the file system allows, so it costs
+ * little space until the store moves on. To restore, copy the directory
+ * to where a store should be and open it with custdb_store_open (which
+ * custdb_store_check can then verify).
+ *   CUSTDB_EINVAL  NULL arguments, `dir` empty or already there, or its
+ *                  parent missing.
+ *   CUSTDB_EIO     the copy could not be written (a partial copy may be
+ *                  left in `dir`). */
+CUSTDB_API int custdb_store_backup(custdb_store* store, const char* dir);
+
 /* ---- Customers ---------------------------------------------------------
  * A customer is an Individual (first_name required) or a Company
  * (company_name required); the kind never changes. phone is required: a
@@ -207,7 +221,9 @@ CUSTDB_API int custdb_store_check(custdb_buffer** out, custdb_store* store);
 typedef struct custdb_create_options {
   uint32_t version; /* CUSTDB_CREATE_OPTIONS_VERSION */
   /* Zero (the default): when the phone already belongs to a customer of
-   * the account, that customer is returned and nothing is created.
+   * the account whose name agrees with the draft's (see
+   * custdb_customer_create), that customer is returned and nothing is
+   * created.
    * Non-zero: a new customer is created anyway (a switchboard, a
    * household); the duplicate finder will point the pair out. */
   int32_t allow_duplicate_phone;
@@ -220,9 +236,20 @@ typedef struct custdb_create_options {
  * record (id, customer number, times and version assigned). The customer
  * and its first contact, if it gets one (see "Contacts" below), are
  * written together.
- * `*out_existed` is 1 when the phone already belonged to the customer
- * returned (nothing was written), 0 when a new one was created. Many
- * threads creating the same phone at once end with exactly one customer.
+ * A phone that already belongs to customers of the account returns the
+ * first of them (in id order, among the first 64) whose name agrees with
+ * the draft's, by the rule duplicate detection uses: two individuals
+ * agree when first and last names both agree, straight or swapped,
+ * nicknames ("Bob" and "Robert") and one typo in a name of six letters or
+ * more allowed; any other pair when their names are similar (case,
+ * accents, punctuation, company suffixes and word order do not count).
+ * When no owner's name agrees (two businesses behind one switchboard),
+ * a new customer is created that shares the phone, and the duplicate
+ * finder points the pair out.
+ * `*out_existed` is 1 when an owner of the phone with an agreeing name was
+ * returned (nothing was written), 0 when a new customer was created. Many
+ * threads creating the same phone and name at once end with exactly one
+ * customer.
  *   CUSTDB_EINVAL  a field breaks a rule; the message names it. */
 CUSTDB_API int custdb_customer_create(custdb_buffer** out, int* out_existed,
                                       custdb_store* store, uint64_t account_id,

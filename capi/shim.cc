@@ -276,6 +276,16 @@ int custdb_store_check(custdb_buffer** out, custdb_store* store) {
   });
 }
 
+int custdb_store_backup(custdb_store* store, const char* dir) {
+  return Guard([&] {
+    if (dir == nullptr) return Invalid("dir: must not be NULL");
+    return WithStore(store, [&](StoreState& state) {
+      custdb::Status s = state.store->Backup(dir);
+      return s.ok() ? CUSTDB_OK : Fail(s);
+    });
+  });
+}
+
 int custdb_cursor_next(custdb_buffer** out, custdb_cursor* cursor) {
   return Guard([&] {
     if (out == nullptr) return Invalid("out: must not be NULL");

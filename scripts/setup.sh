@@ -4,13 +4,14 @@
 # postgresql-15 (whose server package ships pg_trgm), libpq-dev,
 # libsqlite3-dev and sqlite3 serve only bench/peers, the side-by-side
 # duplicate-finding harness; its smoke test starts a cluster of its own.
-# clang serves only the fuzz build (libFuzzer ships with it).
+# clang serves only the fuzz build (libFuzzer ships with it). python3
+# runs the data generators and the end-to-end test of the custdb tool.
 set -eu
 
 packages="build-essential cmake ninja-build pkg-config clang clang-format
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler libxxhash-dev
   libutf8proc-dev libsodium-dev libbenchmark-dev doctest-dev abigail-tools
-  postgresql-15 libpq-dev libsqlite3-dev sqlite3"
+  postgresql-15 libpq-dev libsqlite3-dev sqlite3 python3"
 
 missing=""
 for p in $packages; do

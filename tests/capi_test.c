@@ -334,8 +334,8 @@ static void test_customers(custdb_store* store) {
   CHECK(existed == 0);
 
   again = create(store, 1,
-                 "{\"kind\": \"Individual\", \"first_name\": \"Annie\", "
-                 "\"phone\": \"+1 415 867 5309\"}",
+                 "{\"kind\": \"Individual\", \"first_name\": \"ann\", "
+                 "\"last_name\": \"LEE\", \"phone\": \"+1 415 867 5309\"}",
                  &existed, NULL);
   CHECK(again == ann);
   CHECK(existed == 1);
@@ -357,6 +357,25 @@ static void test_customers(custdb_store* store) {
   CHECK(existed == 0);
   CHECK(other_account != ann);
   CHECK(summary_count(store, 2, "total") == 1);
+
+  /* A known phone with a clearly different name is a customer of its own
+   * (two businesses behind one switchboard); the agreeing name finds it. */
+  again = create(store, 3,
+                 "{\"kind\": \"Company\", \"company_name\": \"Harbor "
+                 "Grill\", \"phone\": \"415-867-5309\"}",
+                 &existed, NULL);
+  CHECK(existed == 0);
+  CHECK(create(store, 3,
+               "{\"kind\": \"Company\", \"company_name\": \"Sakura "
+               "Sushi\", \"phone\": \"415-867-5309\"}",
+               &existed, NULL) != again);
+  CHECK(existed == 0);
+  CHECK(create(store, 3,
+               "{\"kind\": \"Company\", \"company_name\": \"Harbor "
+               "Grill Inc\", \"phone\": \"(415) 867-5309\"}",
+               &existed, NULL) == again);
+  CHECK(existed == 1);
+  CHECK(summary_count(store, 3, "total") == 2);
 
   /* Invalid drafts: the field is named, the value never quoted. */
   patch = from_json("CustomerDraft",
@@ -464,8 +483,8 @@ static void test_customers(custdb_store* store) {
 
   CHECK_RC(CUSTDB_OK, custdb_store_check(&report, store));
   text = to_json("CheckReport", report);
-  /* Four customers and the primary contacts of the three individuals. */
-  CHECK(json_number(text, "records_checked") == 7);
+  /* Six customers and the primary contacts of the three individuals. */
+  CHECK(json_number(text, "records_checked") == 9);
   CHECK(!json_has(text, "\"message\""));
   free(text);
   custdb_buffer_free(report);

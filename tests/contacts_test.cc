@@ -175,7 +175,7 @@ TEST_CASE("an individual starts with a primary contact made of itself") {
 TEST_CASE("a create that finds the phone's customer adds no contact") {
   Fixture f;
   uint64_t id = f.Customer(1, IndividualDraft("Ann", "", "415-555-0101"));
-  CHECK(f.Customer(1, IndividualDraft("Bo", "", "415-555-0101")) == id);
+  CHECK(f.Customer(1, IndividualDraft("ann", "", "415-555-0101")) == id);
   CHECK(f.List(1, id).size() == 1);
   CHECK(f.CheckMessages().empty());
 }

@@ -17,6 +17,7 @@
 #include "engine/customers/customer_list.h"
 #include "engine/customers/customers.h"
 #include "engine/links/links.h"
+#include "engine/match/match_name.h"
 #include "engine/merge/merge.h"
 #include "engine/normalize/name.h"
 #include "engine/portal/portal.h"
@@ -220,6 +221,19 @@ class ModelRun {
     }
   }
 
+  static NameProfile Profile(const ModelCustomer& m) {
+    fb::CustomerT c;
+    c.kind = m.kind;
+    c.status = m.status;
+    c.first_name = m.first;
+    c.last_name = m.last;
+    c.company_name = m.company;
+    c.display_name = m.kind == fb::CustomerKind::Company
+                         ? m.company
+                         : IndividualDisplayName(m.first, m.last);
+    return NameProfileOf(c);
+  }
+
   std::string Name() {
     static const char* names[] = {"Ann", "Bo", "José", "Zoë", "Li", "Sam"};
     return names[Pick(std::size(names))];
@@ -269,9 +283,14 @@ class ModelRun {
     REQUIRE_MESSAGE(r.ok(), r.status().message());
     auto* c = Root<fb::Customer>(r->record);
 
+    // The first owner of the phone whose name agrees, among the first 64
+    // owners, as Customers::Create compares them.
     uint64_t owner = 0;
+    size_t owners = 0;
     for (const auto& [id, other] : model_) {
-      if (other.account == account && other.phone == m.phone) {
+      if (other.account != account || other.phone != m.phone) continue;
+      if (++owners > 64) break;
+      if (CompareNames(Profile(m), Profile(other)).agree) {
         owner = id;
         break;
       }

@@ -284,6 +284,43 @@ std::vector<std::string> CounterKeysOf(const fb::CustomerT& c) {
   return out;
 }
 
+// The phone owners compared with a new customer's name at most. A phone
+// with more owners than this is a switchboard; the ones past the limit
+// are not compared.
+// TODO: a draft whose namesake is past the 64th owner of its phone is
+// created anew; comparing all of them costs a read per owner.
+constexpr size_t kPhoneOwnersCompared = 64;
+
+Result<std::optional<std::string>> Customers::OwnerWithAgreeingName(
+    rocksdb::Transaction* txn, uint64_t account_id,
+    const fb::CustomerT& customer) {
+  auto owners = ScanIndex(store_, txn, account_id, IndexTag::kPhone,
+                          customer.phone, 0, kPhoneOwnersCompared);
+  if (!owners.ok()) return owners.status();
+  if (owners->empty()) return std::optional<std::string>();
+  NameProfile wanted = NameProfileOf(customer);
+  for (uint64_t owner_id : *owners) {
+    auto existing = ReadCustomer(store_, txn, account_id, owner_id, false);
+    if (!existing.ok()) return existing.status();
+    if (!existing->has_value()) {
+      return Status::Corruption(
+          "create: the phone index names a missing customer");
+    }
+    std::string storage;
+    auto root = VerifyRecord<fb::Customer>(
+        reinterpret_cast<const uint8_t*>((*existing)->data()),
+        (*existing)->size(), "stored customer", &storage);
+    if (!root.ok()) {
+      return Status::Corruption("customer " + std::to_string(owner_id) +
+                                ": the stored record is damaged");
+    }
+    if (CompareNames(wanted, NameProfileOf(**root)).agree) {
+      return std::move(*existing);
+    }
+  }
+  return std::optional<std::string>();
+}
+
 Result<CreateResult> Customers::Create(uint64_t account_id,
                                        const fb::CustomerDraft& draft,
                                        const CreateOptions& options) {
@@ -321,17 +358,9 @@ Result<CreateResult> Customers::Create(uint64_t account_id,
         if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "create");
 
         if (!options.allow_duplicate_phone) {
-          auto owners = ScanIndex(store_, txn, account_id, IndexTag::kPhone,
-                                  customer.phone, 0, 1);
-          if (!owners.ok()) return owners.status();
-          if (!owners->empty()) {
-            auto existing =
-                ReadCustomer(store_, txn, account_id, owners->front(), false);
-            if (!existing.ok()) return existing.status();
-            if (!existing->has_value()) {
-              return Status::Corruption(
-                  "create: the phone index names a missing customer");
-            }
+          auto existing = OwnerWithAgreeingName(txn, account_id, customer);
+          if (!existing.ok()) return existing.status();
+          if (existing->has_value()) {
             return CreateResult{std::move(**existing), true};
           }
         }

@@ -25,7 +25,7 @@ struct CreateOptions {
 
 struct CreateResult {
   std::string record;    // a finished fb::Customer buffer
-  bool existed = false;  // the phone already belonged to this customer
+  bool existed = false;  // the phone and name matched this customer
 };
 
 // Which exact index a lookup reads.
@@ -36,10 +36,14 @@ class Customers {
   explicit Customers(Store* store) : store_(store) {}
 
   // Creates a customer from a draft. When the phone already belongs to a
-  // customer of the account (and `allow_duplicate_phone` is off) that
-  // customer is returned with `existed` set and nothing is written; the
-  // per-phone lock makes this hold for concurrent creators too. Only the
-  // customers' own phones count here, not their contacts'.
+  // customer of the account whose name agrees with the draft's (the rule
+  // of CompareNames, which duplicate detection uses too) and
+  // `allow_duplicate_phone` is off, that customer is returned with
+  // `existed` set and nothing is written; the per-phone lock makes this
+  // hold for concurrent creators too. A phone whose owners all have
+  // clearly different names (two businesses behind one switchboard) gets
+  // a new customer that shares it. Only the customers' own phones count
+  // here, not their contacts'.
   //
   // In the same transaction the customer gets its first contact, which
   // primary_contact_id names: an individual's is made of its own first
@@ -127,6 +131,13 @@ class Customers {
   using Change = std::function<Status(fb::CustomerT*)>;
   Result<std::string> Modify(uint64_t account_id, uint64_t customer_id,
                              uint64_t expected_version, const Change& change);
+
+  // The record of the first phone owner of `customer` (in id order) whose
+  // name agrees with its name; nullopt when no owner's does. REQUIRES: the
+  // phone's lock is held by `txn`, so that no owner appears meanwhile.
+  Result<std::optional<std::string>> OwnerWithAgreeingName(
+      rocksdb::Transaction* txn, uint64_t account_id,
+      const fb::CustomerT& customer);
 
   Store* store_;
 };

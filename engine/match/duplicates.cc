@@ -29,107 +29,6 @@ constexpr size_t kNameCandidates = 24;
 // The least similarity a name-only candidate needs.
 constexpr double kNameThreshold = 0.5;
 
-// What scoring needs of a customer, computed once per customer.
-struct Profile {
-  uint64_t id = 0;
-  bool archived = false;
-  bool person = true;
-  std::string display_name;
-  std::vector<std::string> trigrams;  // of the whole match name
-  // People only: first and last name, folded, and their trigrams.
-  std::string first;
-  std::string last;
-  std::vector<std::string> first_trigrams;
-  std::vector<std::string> last_trigrams;
-};
-
-Profile ProfileOf(const fb::Customer& c) {
-  Profile p;
-  p.id = c.id();
-  p.archived = c.status() == fb::CustomerStatus::Archived;
-  p.person = c.kind() != fb::CustomerKind::Company;
-  auto str = [](const flatbuffers::String* s) {
-    return s == nullptr ? std::string() : s->str();
-  };
-  p.display_name = str(c.display_name());
-  NameKind kind = NameKindOf(c.kind());
-  p.trigrams = Trigrams(MatchWords(p.display_name, kind));
-  if (p.person) {
-    p.first = FoldName(str(c.first_name()));
-    p.last = FoldName(str(c.last_name()));
-    p.first_trigrams = Trigrams(MatchWords(p.first, kind));
-    p.last_trigrams = Trigrams(MatchWords(p.last, kind));
-  }
-  return p;
-}
-
-// Damerau-Levenshtein distance (adjacent transpositions), capped: returns
-// at most `cap + 1`.
-size_t EditDistance(std::string_view a, std::string_view b, size_t cap) {
-  if (a.size() > b.size() + cap || b.size() > a.size() + cap) return cap + 1;
-  std::vector<std::vector<size_t>> d(a.size() + 1,
-                                     std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] =
-          std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return std::min(d[a.size()][b.size()], cap + 1);
-}
-
-// How well two parts of a person's name (first names, or last names)
-// agree, 0..1. First names also agree through the nickname list, and a
-// single typo in a name of six letters or more still agrees; a typo in a
-// shorter first name does not ("mary" and "mark" are two people).
-double PartAgreement(std::string_view a, const std::vector<std::string>& at,
-                     std::string_view b, const std::vector<std::string>& bt,
-                     bool first_names) {
-  if (a.empty() || b.empty()) return 0;
-  if (a == b) return 1;
-  if (first_names && FirstNamesCompatible(a, b)) return 1;
-  double sim = TrigramSimilarity(at, bt);
-  size_t shorter = std::min(a.size(), b.size());
-  if (shorter >= (first_names ? 6u : 4u) && EditDistance(a, b, 1) <= 1) {
-    sim = std::max(sim, 0.8);
-  }
-  return sim;
-}
-
-struct NameMatch {
-  double similarity = 0;  // of the whole match names
-  bool agree = false;     // the names plausibly name one customer
-};
-
-NameMatch CompareNames(const Profile& a, const Profile& b) {
-  NameMatch m;
-  m.similarity = TrigramSimilarity(a.trigrams, b.trigrams);
-  if (a.person && b.person && !a.first.empty() && !b.first.empty() &&
-      !a.last.empty() && !b.last.empty()) {
-    // Both first and last must agree, the straight way or swapped.
-    double straight = std::min(
-        PartAgreement(a.first, a.first_trigrams, b.first, b.first_trigrams,
-                      true),
-        PartAgreement(a.last, a.last_trigrams, b.last, b.last_trigrams, false));
-    double swapped = std::min(
-        PartAgreement(a.first, a.first_trigrams, b.last, b.last_trigrams, true),
-        PartAgreement(a.last, a.last_trigrams, b.first, b.first_trigrams,
-                      false));
-    double best = std::max(straight, swapped);
-    m.agree = best >= 0.5;
-    m.similarity = std::max(m.similarity, best);
-  } else {
-    m.agree = m.similarity >= 0.6;
-  }
-  return m;
-}
-
 // The signals two customers share.
 struct Signals {
   bool phone = false;
@@ -220,12 +119,12 @@ class Reader {
   }
 
   // A customer's profile, read once; nullopt when it is gone.
-  Result<const Profile*> ProfileOf(uint64_t account_id, uint64_t id) {
+  Result<const NameProfile*> ProfileOf(uint64_t account_id, uint64_t id) {
     auto cached = profiles_.find(id);
     if (cached != profiles_.end()) return &cached->second;
     auto bytes = Get(Family::kRecords, keys::CustomerKey(account_id, id));
     if (!bytes.ok()) return bytes.status();
-    if (!bytes->has_value()) return static_cast<const Profile*>(nullptr);
+    if (!bytes->has_value()) return static_cast<const NameProfile*>(nullptr);
     std::string storage;
     auto root = VerifyRecord<fb::Customer>(
         reinterpret_cast<const uint8_t*>((*bytes)->data()), (*bytes)->size(),
@@ -238,9 +137,9 @@ class Reader {
   }
 
   // The profile of a record already read and verified.
-  const Profile* Remember(const fb::Customer& customer) {
+  const NameProfile* Remember(const fb::Customer& customer) {
     auto [it, inserted] =
-        profiles_.try_emplace(customer.id(), custdb::ProfileOf(customer));
+        profiles_.try_emplace(customer.id(), NameProfileOf(customer));
     return &it->second;
   }
 
@@ -273,7 +172,7 @@ class Reader {
   Store* store_;
   const rocksdb::Snapshot* snapshot_;
   rocksdb::ReadOptions options_;
-  std::unordered_map<uint64_t, Profile> profiles_;
+  std::unordered_map<uint64_t, NameProfile> profiles_;
 };
 
 // The customers under one value of an index, each once. Entries of
@@ -391,7 +290,7 @@ Result<OwnValues> ValuesOf(Reader& reader, const fb::Customer& c) {
 // (docs/duplicates.md): the customers in them, most lists shared first.
 Result<std::vector<uint64_t>> NameCandidates(Reader& reader,
                                              uint64_t account_id,
-                                             const Profile& self) {
+                                             const NameProfile& self) {
   const auto& trigrams = self.trigrams;
   if (trigrams.empty()) return std::vector<uint64_t>();
   auto counts = reader.PostingCounts(account_id, trigrams);
@@ -489,7 +388,7 @@ Result<std::string> Duplicates::Find(uint64_t account_id, uint64_t customer_id,
     return Status::Corruption("customer " + std::to_string(customer_id) +
                               ": the stored record is damaged");
   }
-  const Profile* self = reader.Remember(**root);
+  const NameProfile* self = reader.Remember(**root);
   auto own = ValuesOf(reader, **root);
   if (!own.ok()) return own.status();
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "engine/normalize/name.h"
 #include "engine/storage/keys.h"
@@ -217,6 +218,104 @@ void AppendTrigramKeys(uint64_t account_id, std::string_view name,
   for (const auto& trigram : Trigrams(MatchWords(name, kind))) {
     out->push_back(keys::TrigramKey(account_id, trigram, customer_id));
   }
+}
+
+namespace {
+
+NameProfile ProfileOfFields(uint64_t id, fb::CustomerKind kind,
+                            fb::CustomerStatus status, std::string display_name,
+                            std::string_view first, std::string_view last) {
+  NameProfile p;
+  p.id = id;
+  p.archived = status == fb::CustomerStatus::Archived;
+  p.person = kind != fb::CustomerKind::Company;
+  p.display_name = std::move(display_name);
+  NameKind name_kind = NameKindOf(kind);
+  p.trigrams = Trigrams(MatchWords(p.display_name, name_kind));
+  if (p.person) {
+    p.first = FoldName(first);
+    p.last = FoldName(last);
+    p.first_trigrams = Trigrams(MatchWords(p.first, name_kind));
+    p.last_trigrams = Trigrams(MatchWords(p.last, name_kind));
+  }
+  return p;
+}
+
+// Damerau-Levenshtein distance (adjacent transpositions), capped: returns
+// at most `cap + 1`.
+size_t EditDistance(std::string_view a, std::string_view b, size_t cap) {
+  if (a.size() > b.size() + cap || b.size() > a.size() + cap) return cap + 1;
+  std::vector<std::vector<size_t>> d(a.size() + 1,
+                                     std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] =
+          std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return std::min(d[a.size()][b.size()], cap + 1);
+}
+
+// How well two parts of a person's name (first names, or last names)
+// agree, 0..1. First names also agree through the nickname list, and a
+// single typo in a name of six letters or more still agrees; a typo in a
+// shorter first name does not ("mary" and "mark" are two people).
+double PartAgreement(std::string_view a, const std::vector<std::string>& at,
+                     std::string_view b, const std::vector<std::string>& bt,
+                     bool first_names) {
+  if (a.empty() || b.empty()) return 0;
+  if (a == b) return 1;
+  if (first_names && FirstNamesCompatible(a, b)) return 1;
+  double sim = TrigramSimilarity(at, bt);
+  size_t shorter = std::min(a.size(), b.size());
+  if (shorter >= (first_names ? 6u : 4u) && EditDistance(a, b, 1) <= 1) {
+    sim = std::max(sim, 0.8);
+  }
+  return sim;
+}
+
+}  // namespace
+
+NameMatch CompareNames(const NameProfile& a, const NameProfile& b) {
+  NameMatch m;
+  m.similarity = TrigramSimilarity(a.trigrams, b.trigrams);
+  if (a.person && b.person && !a.first.empty() && !b.first.empty() &&
+      !a.last.empty() && !b.last.empty()) {
+    // Both first and last must agree, the straight way or swapped.
+    double straight = std::min(
+        PartAgreement(a.first, a.first_trigrams, b.first, b.first_trigrams,
+                      true),
+        PartAgreement(a.last, a.last_trigrams, b.last, b.last_trigrams, false));
+    double swapped = std::min(
+        PartAgreement(a.first, a.first_trigrams, b.last, b.last_trigrams, true),
+        PartAgreement(a.last, a.last_trigrams, b.first, b.first_trigrams,
+                      false));
+    double best = std::max(straight, swapped);
+    m.agree = best >= 0.5;
+    m.similarity = std::max(m.similarity, best);
+  } else {
+    m.agree = m.similarity >= 0.6;
+  }
+  return m;
+}
+
+NameProfile NameProfileOf(const fb::Customer& c) {
+  auto str = [](const flatbuffers::String* s) {
+    return s == nullptr ? std::string() : s->str();
+  };
+  return ProfileOfFields(c.id(), c.kind(), c.status(), str(c.display_name()),
+                         str(c.first_name()), str(c.last_name()));
+}
+
+NameProfile NameProfileOf(const fb::CustomerT& c) {
+  return ProfileOfFields(c.id, c.kind, c.status, c.display_name, c.first_name,
+                         c.last_name);
 }
 
 }  // namespace custdb

@@ -48,6 +48,36 @@ std::string GivenName(std::string_view word);
 // the nickname list, or both linked to one name.
 bool FirstNamesCompatible(std::string_view a, std::string_view b);
 
+// What comparing names needs of a customer, computed once per customer.
+struct NameProfile {
+  uint64_t id = 0;
+  bool archived = false;
+  bool person = true;
+  std::string display_name;
+  std::vector<std::string> trigrams;  // of the whole match name
+  // People only: first and last name, folded, and their trigrams.
+  std::string first;
+  std::string last;
+  std::vector<std::string> first_trigrams;
+  std::vector<std::string> last_trigrams;
+};
+
+// The profile of a stored customer, or of one about to be created.
+NameProfile NameProfileOf(const fb::Customer& c);
+NameProfile NameProfileOf(const fb::CustomerT& c);
+
+struct NameMatch {
+  double similarity = 0;  // of the whole match names
+  bool agree = false;     // the names plausibly name one customer
+};
+
+// How two customers' names compare. Two people agree when both first and
+// last names agree, straight or swapped (nicknames, and one typo in a
+// name of six letters or more, allowed); any other pair agrees when the
+// match names' trigram similarity is at least 0.6. Duplicate scoring and
+// creation by phone use the same rule.
+NameMatch CompareNames(const NameProfile& a, const NameProfile& b);
+
 // Appends the fuzzy index entries of one name of a customer (its own or a
 // contact's): a keys::TrigramKey for each trigram of its match words.
 void AppendTrigramKeys(uint64_t account_id, std::string_view name,

@@ -1,5 +1,7 @@
 #include "engine/schema/records.h"
 
+#include <memory>
+
 #include <flatbuffers/idl.h>
 
 namespace custdb {
@@ -59,16 +61,34 @@ const RecordType* FindType(std::string_view name) {
   return nullptr;
 }
 
-// A parser loaded with the schema, its root set to `type`.
-Status LoadParser(flatbuffers::Parser* parser, std::string_view type) {
-  if (!parser->Parse(kSchemaText)) {
-    return Status::Internal("json: the compiled-in schema does not parse");
+flatbuffers::IDLOptions JsonOptions();
+
+// This thread's parser loaded with the schema. Parsing the schema costs
+// far more than converting one record, so each thread keeps one parser and
+// reuses it; one that failed on a record is dropped (DropParser), so that
+// no state of a failed parse carries over to the next call.
+std::unique_ptr<flatbuffers::Parser>& ThreadParser() {
+  thread_local std::unique_ptr<flatbuffers::Parser> parser;
+  return parser;
+}
+
+// The thread's parser, its root set to `type`.
+Result<flatbuffers::Parser*> LoadParser(std::string_view type) {
+  auto& parser = ThreadParser();
+  if (parser == nullptr) {
+    auto fresh = std::make_unique<flatbuffers::Parser>(JsonOptions());
+    if (!fresh->Parse(kSchemaText)) {
+      return Status::Internal("json: the compiled-in schema does not parse");
+    }
+    parser = std::move(fresh);
   }
   if (!parser->SetRootType(std::string(type).c_str())) {
     return Status::Internal("json: the schema lacks a record type");
   }
-  return Status::Ok();
+  return parser.get();
 }
+
+void DropParser() { ThreadParser().reset(); }
 
 flatbuffers::IDLOptions JsonOptions() {
   flatbuffers::IDLOptions options;
@@ -109,13 +129,15 @@ Result<std::string> JsonToRecord(std::string_view type_name,
   if (json.find('\0') != std::string_view::npos) {
     return Status::InvalidArgument("json: contains a NUL byte");
   }
-  flatbuffers::Parser parser(JsonOptions());
-  CUSTDB_RETURN_IF_ERROR(LoadParser(&parser, type_name));
+  auto parser = LoadParser(type_name);
+  if (!parser.ok()) return parser.status();
   std::string text(json);
-  if (!parser.ParseJson(text.c_str())) {
-    return Status::InvalidArgument(DescribeParseError(parser.error_));
+  if (!(*parser)->ParseJson(text.c_str())) {
+    std::string message = DescribeParseError((*parser)->error_);
+    DropParser();
+    return Status::InvalidArgument(message);
   }
-  const auto& builder = parser.builder_;
+  const auto& builder = (*parser)->builder_;
   return std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()),
                      builder.GetSize());
 }
@@ -139,10 +161,11 @@ Result<std::string> RecordToJson(std::string_view type_name,
     return Status::InvalidArgument(
         "record: not a valid FlatBuffers record of this type");
   }
-  flatbuffers::Parser parser(JsonOptions());
-  CUSTDB_RETURN_IF_ERROR(LoadParser(&parser, type_name));
+  auto parser = LoadParser(type_name);
+  if (!parser.ok()) return parser.status();
   std::string json;
-  if (!flatbuffers::GenerateText(parser, data, &json)) {
+  if (!flatbuffers::GenerateText(**parser, data, &json)) {
+    DropParser();
     return Status::InvalidArgument("record: cannot be printed as json");
   }
   return json;

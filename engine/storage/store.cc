@@ -9,6 +9,7 @@
 #include <rocksdb/listener.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <sodium.h>
 
 #include "engine/storage/keys.h"
@@ -431,6 +432,28 @@ Result<uint64_t> Store::AllocateId() {
 
 void Store::Log(LogLevel level, std::string_view message) const {
   if (log_) log_(level, message);
+}
+
+Status Store::Backup(const std::string& dir) {
+  if (dir.empty()) return Status::InvalidArgument("dir: must not be empty");
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec)) {
+    return Status::InvalidArgument("dir: already exists");
+  }
+  std::filesystem::path parent = std::filesystem::path(dir).parent_path();
+  if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+    return Status::InvalidArgument("dir: its parent directory does not exist");
+  }
+  rocksdb::Checkpoint* checkpoint = nullptr;
+  rocksdb::Status s = rocksdb::Checkpoint::Create(db_, &checkpoint);
+  if (!s.ok()) return FromRocks(s, "backup");
+  std::unique_ptr<rocksdb::Checkpoint> owned(checkpoint);
+  // A log size of 0 flushes the memtables first, so that the copy holds
+  // table files and no write-ahead log to replay.
+  s = checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0);
+  if (!s.ok()) return FromRocks(s, "backup");
+  Log(LogLevel::kInfo, "backup written");
+  return Status::Ok();
 }
 
 }  // namespace custdb

@@ -89,6 +89,13 @@ class Store {
   // hashing guesses without the secret.
   uint64_t QueryHash(std::string_view text) const;
 
+  // Writes a consistent copy of the whole store, every account, into
+  // `dir`, which must not exist yet (its parent must): a RocksDB
+  // checkpoint, whose table files are hard links where the file system
+  // allows, so it costs little space until the store moves on. The copy
+  // is a store that custdb_store_open opens like any other.
+  Status Backup(const std::string& dir);
+
   // The store's secret: 32 random bytes made when the store was created.
   const std::string& secret() const { return secret_; }
 
