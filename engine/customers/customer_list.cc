@@ -374,19 +374,13 @@ Result<Page> ListCustomers(Store* store, uint64_t account_id,
 
   // The rows, the tag memberships and the counts are read from one
   // snapshot, so that a row is judged by the tags it had when it was read.
-  const rocksdb::Snapshot* snapshot = store->db()->GetSnapshot();
-  struct Release {
-    rocksdb::DB* db;
-    const rocksdb::Snapshot* snapshot;
-    ~Release() { db->ReleaseSnapshot(snapshot); }
-  } release{store->db(), snapshot};
+  SnapshotRead snapshot(store);
   ListRead read{store,
-                rocksdb::ReadOptions(),
+                snapshot.ro(),
                 account_id,
                 filter,
                 EffectiveStatuses(filter),
                 keys::CustomerRowPrefix(account_id, filter.sort)};
-  read.ro.snapshot = snapshot;
   std::vector<uint64_t> tags = CanonicalTags(filter.tag_ids);
   if (tags.empty()) return ScanRows(read, tags, after, limit);
 

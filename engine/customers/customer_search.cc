@@ -504,6 +504,20 @@ Result<Verdict> Judge(const Search& search, Class cls, const EntryParts& parts,
   return Verdict(std::move(value));
 }
 
+// Moves a stream past every entry whose key begins with `prefix`: most
+// such runs are short, and Next passes them faster than a Seek would.
+Status SkipPrefix(Stream* stream, const std::string& prefix) {
+  int steps = 0;
+  do {
+    CUSTDB_RETURN_IF_ERROR(stream->Next());
+  } while (stream->valid() && stream->key().starts_with(prefix) &&
+           ++steps < kNextsBeforeSeek);
+  if (stream->valid() && stream->key().starts_with(prefix)) {
+    return stream->SeekKey(keys::PrefixEnd(prefix));
+  }
+  return Status::Ok();
+}
+
 // Reads one step's entries after `after` (a position within the step).
 Status RunStep(const Search& search, const Step& step, const std::string& after,
                size_t limit, Progress* progress) {
@@ -542,29 +556,16 @@ Status RunStep(const Search& search, const Step& step, const std::string& after,
       }
       if (*word != checked_word) {
         Distance distance = JudgeTypo(search.driver, *word);
-        if (!distance.close && distance.far_prefix > 0) {
-          // No word that begins like this one is close: past them all.
-          CUSTDB_RETURN_IF_ERROR(
-              stream.SeekKey(keys::PrefixEnd(keys::SearchWordPrefix(
-                  search.account_id,
-                  FirstCodePoints(*word, distance.far_prefix),
-                  /*exact=*/false))));
-          continue;
-        }
         if (!distance.close) {
-          // Past every entry of this word: most words have a few, which
-          // Next passes faster than a Seek would.
-          std::string word_prefix =
-              keys::SearchWordPrefix(search.account_id, *word, /*exact=*/true);
-          int steps = 0;
-          do {
-            CUSTDB_RETURN_IF_ERROR(stream.Next());
-          } while (stream.valid() && stream.key().starts_with(word_prefix) &&
-                   ++steps < kNextsBeforeSeek);
-          if (stream.valid() && stream.key().starts_with(word_prefix)) {
-            CUSTDB_RETURN_IF_ERROR(
-                stream.SeekKey(keys::PrefixEnd(word_prefix)));
-          }
+          // Past this word, or every word that begins as it does when no
+          // such word can be close.
+          std::string far = keys::SearchWordPrefix(
+              search.account_id,
+              distance.far_prefix > 0
+                  ? FirstCodePoints(*word, distance.far_prefix)
+                  : *word,
+              /*exact=*/distance.far_prefix == 0);
+          CUSTDB_RETURN_IF_ERROR(SkipPrefix(&stream, far));
           continue;
         }
         checked_word = std::move(*word);
@@ -686,21 +687,15 @@ bool FuzzyWordMatch(std::string_view query, std::string_view word) {
 Result<Page> SearchCustomers(Store* store, uint64_t account_id,
                              const CustomerListFilter& filter,
                              const std::string& after, size_t limit) {
-  const rocksdb::Snapshot* snapshot = store->db()->GetSnapshot();
-  struct Release {
-    rocksdb::DB* db;
-    const rocksdb::Snapshot* snapshot;
-    ~Release() { db->ReleaseSnapshot(snapshot); }
-  } release{store->db(), snapshot};
+  SnapshotRead snapshot(store);
   Search search{store,
-                rocksdb::ReadOptions(),
+                snapshot.ro(),
                 account_id,
                 filter,
                 CanonicalTags(filter.tag_ids),
                 ParseSearchQuery(filter.query),
                 "",
                 {}};
-  search.ro.snapshot = snapshot;
   // The longest word drives: it has the fewest entries, as a rule.
   for (const auto& w : search.query.words) {
     if (CodePoints(w).size() > CodePoints(search.driver).size()) {

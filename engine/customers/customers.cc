@@ -698,14 +698,8 @@ Result<std::string> Customers::Summary(uint64_t account_id) {
                              CounterTag::kVip,      CounterTag::kCompanies};
   uint64_t values[std::size(tags)] = {};
   // One snapshot for all the counts, so that they agree with each other.
-  const rocksdb::Snapshot* snapshot = store_->db()->GetSnapshot();
-  struct Release {
-    rocksdb::DB* db;
-    const rocksdb::Snapshot* snapshot;
-    ~Release() { db->ReleaseSnapshot(snapshot); }
-  } release{store_->db(), snapshot};
-  rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot;
+  SnapshotRead snapshot(store_);
+  const rocksdb::ReadOptions& ro = snapshot.ro();
   for (size_t i = 0; i < std::size(tags); ++i) {
     std::string value;
     auto s = store_->db()->Get(ro, store_->family(Family::kCounters),

@@ -123,4 +123,24 @@ class Store {
 // for I/O and corruption errors, where it names files, never contents.
 Status FromRocks(const rocksdb::Status& s, std::string_view operation);
 
+// A snapshot of the store, released when it goes out of scope; `ro()`
+// reads from it.
+class SnapshotRead {
+ public:
+  explicit SnapshotRead(Store* store)
+      : db_(store->db()), snapshot_(db_->GetSnapshot()) {
+    ro_.snapshot = snapshot_;
+  }
+  ~SnapshotRead() { db_->ReleaseSnapshot(snapshot_); }
+  SnapshotRead(const SnapshotRead&) = delete;
+  SnapshotRead& operator=(const SnapshotRead&) = delete;
+
+  const rocksdb::ReadOptions& ro() const { return ro_; }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snapshot_;
+  rocksdb::ReadOptions ro_;
+};
+
 }  // namespace custdb

@@ -88,15 +88,6 @@ const std::string& SearchToken() {
   return token;
 }
 
-std::string WithPosition(const std::string& token, std::string_view position) {
-  custdb::ResumePosition p;
-  p.list_kind = static_cast<uint8_t>(token[1]);
-  p.account_id = custdb::keys::GetBigEndian64(token.data() + 2);
-  p.query_hash = custdb::keys::GetBigEndian64(token.data() + 10);
-  p.position = std::string(position);
-  return custdb::EncodeResumeToken(p);
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -120,7 +111,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // The token's query hash is the one of "an" with the default filter.
     filter = (custdb_customer_list_options)CUSTDB_CUSTOMER_LIST_OPTIONS_INIT;
     filter.query = "an";
-    token = WithPosition(real, rest);
+    token = custdb::fuzz::WithPosition(real, rest);
     options.resume_token = reinterpret_cast<const uint8_t*>(token.data());
     options.resume_token_size = token.size();
   } else {

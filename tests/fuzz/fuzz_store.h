@@ -7,8 +7,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "custdb.h"
+#include "engine/storage/keys.h"
+#include "engine/storage/resume_token.h"
 
 namespace custdb::fuzz {
 
@@ -58,6 +61,18 @@ inline custdb_buffer* RecordFromJson(const char* type_name, const char* json) {
     std::abort();
   }
   return record;
+}
+
+// A real token with its position replaced, its header kept (version,
+// list kind, account id, query hash) and its checksum made good.
+inline std::string WithPosition(const std::string& token,
+                                std::string_view position) {
+  custdb::ResumePosition p;
+  p.list_kind = static_cast<uint8_t>(token[1]);
+  p.account_id = custdb::keys::GetBigEndian64(token.data() + 2);
+  p.query_hash = custdb::keys::GetBigEndian64(token.data() + 10);
+  p.position = std::string(position);
+  return custdb::EncodeResumeToken(p);
 }
 
 }  // namespace custdb::fuzz

@@ -100,17 +100,6 @@ const Fixture& Setup() {
   return fixture;
 }
 
-// A real token with its position replaced, its header kept (version,
-// list kind, account id, query hash) and its checksum made good.
-std::string WithPosition(const std::string& token, std::string_view position) {
-  custdb::ResumePosition p;
-  p.list_kind = static_cast<uint8_t>(token[1]);
-  p.account_id = custdb::keys::GetBigEndian64(token.data() + 2);
-  p.query_hash = custdb::keys::GetBigEndian64(token.data() + 10);
-  p.position = std::string(position);
-  return custdb::EncodeResumeToken(p);
-}
-
 // Drains a cursor; traps when it returns more than `limit` records, a
 // record whose id (read by `id_of`) is not above `after` (the position's
 // id, 0 for none), or when its final token is refused by `reopen`.
@@ -153,7 +142,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size == 9) after = custdb::keys::GetBigEndian64(token.data() + 1);
     const std::string& real =
         data[0] % 3 == 1 ? fixture.contact_token : fixture.phone_token;
-    token = WithPosition(real, token.substr(1));
+    token = custdb::fuzz::WithPosition(real, token.substr(1));
   }
   custdb_list_options options = CUSTDB_LIST_OPTIONS_INIT;
   options.resume_token = reinterpret_cast<const uint8_t*>(token.data());
