@@ -1163,30 +1163,32 @@ int CommandAdd(Context& ctx) {
   custdb_store* s = store.get();
   custdb_buffer* out = nullptr;
   int existed = 0;
-  if (what == "contact") {
-    Buffer d = RecordFromJson("ContactDraft", json, "contact draft");
-    Check(custdb_contact_add(&out, s, ctx.account, customer,
-                             custdb_buffer_data(d.get()),
-                             custdb_buffer_size(d.get())),
-          "contact");
+  // The children added by one call of the same shape.
+  using AddChild = int (*)(custdb_buffer**, custdb_store*, uint64_t, uint64_t,
+                           const uint8_t*, size_t);
+  struct Child {
+    const char* what;
+    const char* draft;
+    const char* record;
+    AddChild add;
+  };
+  static const Child kChildren[] = {
+      {"contact", "ContactDraft", "Contact", custdb_contact_add},
+      {"location", "LocationDraft", "Location", custdb_location_add},
+      {"note", "NoteDraft", "Note", custdb_note_add},
+  };
+  const Child* child = nullptr;
+  for (const Child& c : kChildren) {
+    if (what == c.what) child = &c;
+  }
+  if (child != nullptr) {
+    Buffer d =
+        RecordFromJson(child->draft, json, std::string(child->what) + " draft");
+    Check(child->add(&out, s, ctx.account, customer,
+                     custdb_buffer_data(d.get()), custdb_buffer_size(d.get())),
+          child->what);
     Buffer owned(out);
-    PrintWritten(ctx, "Contact", "contact", out);
-  } else if (what == "location") {
-    Buffer d = RecordFromJson("LocationDraft", json, "location draft");
-    Check(custdb_location_add(&out, s, ctx.account, customer,
-                              custdb_buffer_data(d.get()),
-                              custdb_buffer_size(d.get())),
-          "location");
-    Buffer owned(out);
-    PrintWritten(ctx, "Location", "location", out);
-  } else if (what == "note") {
-    Buffer d = RecordFromJson("NoteDraft", json, "note draft");
-    Check(custdb_note_add(&out, s, ctx.account, customer,
-                          custdb_buffer_data(d.get()),
-                          custdb_buffer_size(d.get())),
-          "note");
-    Buffer owned(out);
-    PrintWritten(ctx, "Note", "note", out);
+    PrintWritten(ctx, child->record, child->what, out);
   } else {
     Buffer d = RecordFromJson("TimelineEntryDraft", json, "timeline draft");
     Check(custdb_timeline_append(&out, &existed, s, ctx.account, customer,
