@@ -121,7 +121,7 @@ class Stream {
     }
     it_->Seek(target);
     CUSTDB_RETURN_IF_ERROR(Load());
-    while (valid_ && !after.empty() && position_ <= after) {
+    while (valid_ && !after.empty() && position() <= after) {
       CUSTDB_RETURN_IF_ERROR(Next());
     }
     return Status::Ok();
@@ -139,7 +139,17 @@ class Stream {
   }
 
   bool valid() const { return valid_; }
-  const std::string& position() const { return position_; }
+  // The entry's position, made when first asked for: entries that typo
+  // search passes over never need one.
+  const std::string& position() const {
+    if (!position_ready_) {
+      rocksdb::Slice key = it_->key();
+      position_.assign(key.data() + kKeyHeader, key.size() - kKeyHeader);
+      if (source_.value_index) position_.append(key.data() + key.size() - 8, 8);
+      position_ready_ = true;
+    }
+    return position_;
+  }
   rocksdb::Slice key() const { return it_->key(); }
   rocksdb::Slice value() const { return it_->value(); }
 
@@ -152,16 +162,10 @@ class Stream {
       }
       return Status::Ok();
     }
+    position_ready_ = false;
     rocksdb::Slice key = it_->key();
-    if (key.size() < kKeyHeader) {
+    if (key.size() < kKeyHeader + (source_.value_index ? 8 : 0)) {
       return Status::Corruption("customer search: an index key is damaged");
-    }
-    position_.assign(key.data() + kKeyHeader, key.size() - kKeyHeader);
-    if (source_.value_index) {
-      if (key.size() < kKeyHeader + 8) {
-        return Status::Corruption("customer search: an index key is damaged");
-      }
-      position_.append(key.data() + key.size() - 8, 8);
     }
     return Status::Ok();
   }
@@ -171,7 +175,8 @@ class Stream {
   rocksdb::Slice upper_;
   std::unique_ptr<rocksdb::Iterator> it_;
   bool valid_ = false;
-  std::string position_;
+  mutable bool position_ready_ = false;
+  mutable std::string position_;
 };
 
 // The code points of a folded word, into `out`.
