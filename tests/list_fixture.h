@@ -21,7 +21,9 @@
 namespace custdb::testing {
 
 // A distinct valid phone for the n-th customer of a test.
-inline std::string PhoneOf(int n) { return "415-555-" + std::to_string(1000 + n); }
+inline std::string PhoneOf(int n) {
+  return "415-555-" + std::to_string(1000 + n);
+}
 
 struct ListFixture {
   TempDir dir;
