@@ -22,9 +22,14 @@ constexpr size_t kMaxEntriesExamined = 1024;
 // Fuzzy matches follow when the exact and prefix classes found fewer.
 constexpr size_t kFewMatches = 10;
 
+// How many far words typo search may pass in place of one entry of the
+// bound above: judging a word by its letters costs a fraction of judging
+// an entry and its row.
+constexpr size_t kFarWordsPerEntry = 8;
+
 // Typo search passes the entries of a word that is not close by Next up
 // to this many times, then seeks past the rest.
-constexpr int kNextsBeforeSeek = 16;
+constexpr int kNextsBeforeSeek = 4;
 
 // How far a word is from a query word, as typo search judges it.
 struct Distance {
@@ -447,7 +452,7 @@ Result<EntryParts> PartsOf(const Source& source, const Stream& stream) {
 // What the page loop knows between entries.
 struct Progress {
   Page page;
-  size_t examined = 0;
+  size_t examined = 0;  // in units of 1 / kFarWordsPerEntry entry
   uint8_t matches = 0;  // found in the classes before the fuzzy ones
   std::string last_group;
 };
@@ -544,13 +549,13 @@ Status RunStep(const Search& search, const Step& step, const std::string& after,
     }
     if (next == streams.size()) return Status::Ok();
     if (progress->page.items.size() >= limit ||
-        progress->examined >= kMaxEntriesExamined) {
+        progress->examined >= kMaxEntriesExamined * kFarWordsPerEntry) {
       progress->page.done = false;
       return Status::Ok();
     }
     Stream& stream = *streams[next];
     const Source& source = step.sources[next];
-    ++progress->examined;
+    progress->examined += kFarWordsPerEntry;
     progress->page.last_position =
         PositionOf(step.cls, progress->matches, stream.position());
     if (fuzzy) {
@@ -571,6 +576,8 @@ Status RunStep(const Search& search, const Step& step, const std::string& after,
                   : *word,
               /*exact=*/distance.far_prefix == 0);
           CUSTDB_RETURN_IF_ERROR(SkipPrefix(&stream, far));
+          // A word judged far costs a fraction of an entry judged whole.
+          progress->examined -= kFarWordsPerEntry - 1;
           continue;
         }
         checked_word = std::move(*word);
