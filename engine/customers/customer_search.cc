@@ -603,11 +603,9 @@ Status RunStep(const Search& search, const Step& step, const std::string& after,
 // The table is filled a column (a code point of `w`) at a time, so that
 // a column whose every cell is past k (with the one before at k or past,
 // for swaps) shows that no longer word can come back within k.
-Distance MeasureTypo(const std::u32string& q, const std::u32string& w,
-                     size_t k) {
+Distance MeasureTypo(const std::u32string& q, const std::u32string& w, size_t k,
+                     std::vector<size_t>& d) {
   size_t m = q.size();
-  // Typo search calls this for every word it visits: the table is kept.
-  thread_local std::vector<size_t> d;
   size_t rows = m + 1;
   d.assign(rows * (w.size() + 1), 0);
   auto at = [&](size_t i, size_t j) -> size_t& { return d[j * rows + i]; };
@@ -640,17 +638,24 @@ Distance MeasureTypo(const std::u32string& q, const std::u32string& w,
 }
 
 Distance JudgeTypo(std::string_view query, std::string_view word) {
-  // The query is the same word call after call; both decodings are kept.
-  thread_local std::string last_query;
-  thread_local std::u32string q;
-  thread_local std::u32string w;
-  if (query != last_query || q.empty()) {
-    last_query.assign(query);
-    DecodeCodePoints(query, &q);
+  // Typo search calls this for every word it visits, with one query word
+  // call after call: the decodings and the table are kept, in one
+  // thread-local object.
+  struct Scratch {
+    std::string query;
+    std::u32string q;
+    std::u32string w;
+    std::vector<size_t> table;
+  };
+  thread_local Scratch scratch;
+  if (query != scratch.query || scratch.q.empty()) {
+    scratch.query.assign(query);
+    DecodeCodePoints(query, &scratch.q);
   }
-  if (q.size() < 4) return {false, 0};
-  DecodeCodePoints(word, &w);
-  return MeasureTypo(q, w, q.size() >= 8 ? 2 : 1);
+  if (scratch.q.size() < 4) return {false, 0};
+  DecodeCodePoints(word, &scratch.w);
+  return MeasureTypo(scratch.q, scratch.w, scratch.q.size() >= 8 ? 2 : 1,
+                     scratch.table);
 }
 
 }  // namespace
