@@ -73,71 +73,53 @@ std::vector<std::string> E164(const std::vector<std::string>& typed) {
   return out;
 }
 
+// Runs `fn` on the inputs in turn, one per iteration, keeping its result.
+template <typename T, typename Fn>
+void Cycle(benchmark::State& state, const std::vector<T>& inputs, Fn fn) {
+  size_t i = 0;
+  for (auto _ : state) {
+    auto out = fn(inputs[i++ & (kInputs - 1)]);
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 // ---- Normalization -------------------------------------------------------
 
 void BM_NormalizePhone(benchmark::State& state) {
   auto phones = Phones();
-  size_t i = 0;
-  for (auto _ : state) {
-    auto e164 = NormalizePhone(phones[i++ & (kInputs - 1)]);
-    benchmark::DoNotOptimize(e164);
-  }
-  state.SetItemsProcessed(state.iterations());
+  Cycle(state, phones,
+        [&](const auto& input) { return NormalizePhone(input); });
 }
 BENCHMARK(BM_NormalizePhone);
 
 void BM_FormatPhone(benchmark::State& state) {
   auto phones = E164(Phones());
-  size_t i = 0;
-  for (auto _ : state) {
-    auto shown = FormatPhone(phones[i++ & (kInputs - 1)]);
-    benchmark::DoNotOptimize(shown);
-  }
-  state.SetItemsProcessed(state.iterations());
+  Cycle(state, phones, [&](const auto& input) { return FormatPhone(input); });
 }
 BENCHMARK(BM_FormatPhone);
 
 void BM_ValidateEmail(benchmark::State& state) {
   auto emails = Emails();
-  size_t i = 0;
-  for (auto _ : state) {
-    auto email = ValidateEmail(emails[i++ & (kInputs - 1)]);
-    benchmark::DoNotOptimize(email);
-  }
-  state.SetItemsProcessed(state.iterations());
+  Cycle(state, emails, [&](const auto& input) { return ValidateEmail(input); });
 }
 BENCHMARK(BM_ValidateEmail);
 
 void BM_EmailKey(benchmark::State& state) {
   auto emails = Emails();
-  size_t i = 0;
-  for (auto _ : state) {
-    auto key = EmailKey(emails[i++ & (kInputs - 1)]);
-    benchmark::DoNotOptimize(key);
-  }
-  state.SetItemsProcessed(state.iterations());
+  Cycle(state, emails, [&](const auto& input) { return EmailKey(input); });
 }
 BENCHMARK(BM_EmailKey);
 
 void BM_LooseEmailKey(benchmark::State& state) {
   auto emails = Emails();
-  size_t i = 0;
-  for (auto _ : state) {
-    auto key = LooseEmailKey(emails[i++ & (kInputs - 1)]);
-    benchmark::DoNotOptimize(key);
-  }
-  state.SetItemsProcessed(state.iterations());
+  Cycle(state, emails, [&](const auto& input) { return LooseEmailKey(input); });
 }
 BENCHMARK(BM_LooseEmailKey);
 
 void BM_FoldName(benchmark::State& state) {
   auto names = PersonNames();
-  size_t i = 0;
-  for (auto _ : state) {
-    auto folded = FoldName(names[i++ & (kInputs - 1)]);
-    benchmark::DoNotOptimize(folded);
-  }
-  state.SetItemsProcessed(state.iterations());
+  Cycle(state, names, [&](const auto& input) { return FoldName(input); });
 }
 BENCHMARK(BM_FoldName);
 
@@ -148,12 +130,8 @@ void BM_MatchName(benchmark::State& state) {
   bool company = state.range(0) == 1;
   auto names = company ? CompanyNames() : PersonNames();
   NameKind kind = company ? NameKind::kCompany : NameKind::kPerson;
-  size_t i = 0;
-  for (auto _ : state) {
-    auto match = MatchName(names[i++ & (kInputs - 1)], kind);
-    benchmark::DoNotOptimize(match);
-  }
-  state.SetItemsProcessed(state.iterations());
+  Cycle(state, names,
+        [&](const auto& input) { return MatchName(input, kind); });
   state.SetLabel(company ? "company" : "person");
 }
 BENCHMARK(BM_MatchName)->Arg(0)->Arg(1);
@@ -167,25 +145,16 @@ std::vector<std::vector<std::string>> MatchWordsOf(
 
 void BM_Trigrams(benchmark::State& state) {
   auto words = MatchWordsOf(PersonNames());
-  size_t i = 0;
-  for (auto _ : state) {
-    auto trigrams = Trigrams(words[i++ & (kInputs - 1)]);
-    benchmark::DoNotOptimize(trigrams);
-  }
-  state.SetItemsProcessed(state.iterations());
+  Cycle(state, words, [&](const auto& input) { return Trigrams(input); });
 }
 BENCHMARK(BM_Trigrams);
 
 // From the typed name to its trigrams: what indexing one name costs.
 void BM_NameToTrigrams(benchmark::State& state) {
   auto names = PersonNames();
-  size_t i = 0;
-  for (auto _ : state) {
-    auto trigrams =
-        Trigrams(MatchWords(names[i++ & (kInputs - 1)], NameKind::kPerson));
-    benchmark::DoNotOptimize(trigrams);
-  }
-  state.SetItemsProcessed(state.iterations());
+  Cycle(state, names, [&](const auto& input) {
+    return Trigrams(MatchWords(input, NameKind::kPerson));
+  });
 }
 BENCHMARK(BM_NameToTrigrams);
 
@@ -233,12 +202,8 @@ void BM_ParseIndexKey(benchmark::State& state) {
     encoded.push_back(keys::IndexKey(kAccount, keys::IndexTag::kName,
                                      FoldName(names[n]), 1000 + n));
   }
-  size_t i = 0;
-  for (auto _ : state) {
-    auto parts = keys::ParseIndexKey(encoded[i++ & (kInputs - 1)]);
-    benchmark::DoNotOptimize(parts);
-  }
-  state.SetItemsProcessed(state.iterations());
+  Cycle(state, encoded,
+        [&](const auto& input) { return keys::ParseIndexKey(input); });
 }
 BENCHMARK(BM_ParseIndexKey);
 
@@ -394,13 +359,15 @@ std::vector<T> Spread(const std::vector<T>& all) {
   return out;
 }
 
-void BM_FindByPhone(benchmark::State& state) {
+// A lookup of the exact phone or email index, a page of up to 10.
+void FindBy(benchmark::State& state, Lookup by,
+            const std::vector<std::string>& values) {
   Fixture& f = SharedStore();
-  auto phones = Spread(f.phones);
+  auto keys = Spread(values);
   size_t i = 0, found = 0;
   for (auto _ : state) {
-    auto page = f.customers->Find(kAccount, Lookup::kPhone,
-                                  phones[i++ & (kInputs - 1)], "", 10);
+    auto page =
+        f.customers->Find(kAccount, by, keys[i++ & (kInputs - 1)], "", 10);
     if (!page.ok()) {
       state.SkipWithError(page.status().message().c_str());
       break;
@@ -413,26 +380,14 @@ void BM_FindByPhone(benchmark::State& state) {
       static_cast<double>(found) / static_cast<double>(state.iterations()));
   state.counters["customers"] = static_cast<double>(f.ids.size());
 }
+
+void BM_FindByPhone(benchmark::State& state) {
+  FindBy(state, Lookup::kPhone, SharedStore().phones);
+}
 BENCHMARK(BM_FindByPhone)->Unit(benchmark::kMicrosecond);
 
 void BM_FindByEmail(benchmark::State& state) {
-  Fixture& f = SharedStore();
-  auto emails = Spread(f.emails);
-  size_t i = 0, found = 0;
-  for (auto _ : state) {
-    auto page = f.customers->Find(kAccount, Lookup::kEmail,
-                                  emails[i++ & (kInputs - 1)], "", 10);
-    if (!page.ok()) {
-      state.SkipWithError(page.status().message().c_str());
-      break;
-    }
-    found += page->items.size();
-    benchmark::DoNotOptimize(page->items.data());
-  }
-  state.SetItemsProcessed(state.iterations());
-  state.counters["found"] = benchmark::Counter(
-      static_cast<double>(found) / static_cast<double>(state.iterations()));
-  state.counters["customers"] = static_cast<double>(f.ids.size());
+  FindBy(state, Lookup::kEmail, SharedStore().emails);
 }
 BENCHMARK(BM_FindByEmail)->Unit(benchmark::kMicrosecond);
 
