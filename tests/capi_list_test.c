@@ -17,6 +17,22 @@ static int read_ids(custdb_cursor* cursor, uint64_t* ids, int n) {
   return got;
 }
 
+/* Opens the first page of a list with `filter`, reads the ids of up to
+ * `n` rows into `ids` and frees the cursor; returns how many, or -1 when the
+ * list does not open. */
+static int list_ids(custdb_store* store,
+                    const custdb_customer_list_options* filter, uint64_t* ids,
+                    int n) {
+  custdb_cursor* cursor = NULL;
+  int got;
+  if (custdb_customer_list(&cursor, store, 1, filter, NULL) != CUSTDB_OK) {
+    return -1;
+  }
+  got = read_ids(cursor, ids, n);
+  custdb_cursor_free(cursor);
+  return got;
+}
+
 /* Whether the last error starts with `prefix`. */
 static int error_names(const char* prefix) {
   return strncmp(custdb_last_error(), prefix, strlen(prefix)) == 0;
@@ -77,10 +93,8 @@ int main(int argc, char** argv) {
 
   /* Archived only. */
   filter.statuses = CUSTDB_STATUS_ARCHIVED;
-  CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, NULL));
-  n = read_ids(cursor, ids, 16);
+  n = list_ids(store, &filter, ids, 16);
   CHECK(n == 1 && ids[0] == cid);
-  custdb_cursor_free(cursor);
 
   /* Paging: a token after two rows resumes at the third. */
   filter.statuses = CUSTDB_STATUS_ACTIVE | CUSTDB_STATUS_ARCHIVED;
@@ -117,10 +131,8 @@ int main(int argc, char** argv) {
   /* Sorted by creation, newest first. */
   filter = (custdb_customer_list_options)CUSTDB_CUSTOMER_LIST_OPTIONS_INIT;
   filter.sort = CUSTDB_SORT_CREATED;
-  CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, NULL));
-  n = read_ids(cursor, ids, 16);
+  n = list_ids(store, &filter, ids, 16);
   CHECK(n == 3);
-  custdb_cursor_free(cursor);
 
   /* A tag filter. */
   {
@@ -138,10 +150,8 @@ int main(int argc, char** argv) {
     filter = (custdb_customer_list_options)CUSTDB_CUSTOMER_LIST_OPTIONS_INIT;
     filter.tag_ids = &gold;
     filter.tag_count = 1;
-    CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, NULL));
-    n = read_ids(cursor, ids, 16);
+    n = list_ids(store, &filter, ids, 16);
     CHECK(n == 1 && ids[0] == bea);
-    custdb_cursor_free(cursor);
   }
 
   /* NULL pointers. */
@@ -219,15 +229,11 @@ int main(int argc, char** argv) {
    * paged by a token that belongs to its query. */
   filter = (custdb_customer_list_options)CUSTDB_CUSTOMER_LIST_OPTIONS_INIT;
   filter.query = "(415) 555-0102";
-  CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, NULL));
-  n = read_ids(cursor, ids, 16);
+  n = list_ids(store, &filter, ids, 16);
   CHECK(n == 1 && ids[0] == bea);
-  custdb_cursor_free(cursor);
   filter.query = "0104";
-  CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, NULL));
-  n = read_ids(cursor, ids, 16);
+  n = list_ids(store, &filter, ids, 16);
   CHECK(n == 1 && ids[0] == dee);
-  custdb_cursor_free(cursor);
   filter.query = "415 555";
   CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, &list));
   n = read_ids(cursor, ids, 1);
@@ -251,26 +257,18 @@ int main(int argc, char** argv) {
   list = (custdb_list_options)CUSTDB_LIST_OPTIONS_INIT;
 
   filter.query = "  be  ";
-  CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, NULL));
-  n = read_ids(cursor, ids, 16);
+  n = list_ids(store, &filter, ids, 16);
   CHECK(n == 1 && ids[0] == bea);
-  custdb_cursor_free(cursor);
   filter.query = "cid";
   filter.statuses = CUSTDB_STATUS_ARCHIVED;
-  CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, NULL));
-  n = read_ids(cursor, ids, 16);
+  n = list_ids(store, &filter, ids, 16);
   CHECK(n == 1 && ids[0] == cid);
-  custdb_cursor_free(cursor);
   filter.statuses = 0;
   filter.query = "nobody@";
-  CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, NULL));
-  CHECK(read_ids(cursor, ids, 16) == 0);
-  custdb_cursor_free(cursor);
+  CHECK(list_ids(store, &filter, ids, 16) == 0);
   /* Nothing to search for: the list. */
   filter.query = " -.- ";
-  CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, NULL));
-  CHECK(read_ids(cursor, ids, 16) == 3);
-  custdb_cursor_free(cursor);
+  CHECK(list_ids(store, &filter, ids, 16) == 3);
   {
     char long_query[10001];
     memset(long_query, 'a', sizeof long_query - 1);
@@ -281,9 +279,7 @@ int main(int argc, char** argv) {
     CHECK(error_names("filter.query: at most 256 bytes"));
     CHECK(cursor == NULL);
     long_query[CUSTDB_LIST_MAX_QUERY] = '\0';
-    CHECK_RC(CUSTDB_OK, custdb_customer_list(&cursor, store, 1, &filter, NULL));
-    CHECK(read_ids(cursor, ids, 16) == 0);
-    custdb_cursor_free(cursor);
+    CHECK(list_ids(store, &filter, ids, 16) == 0);
   }
   filter.query = "ann \xc3\x28";
   CHECK_RC(CUSTDB_EINVAL,
