@@ -340,6 +340,13 @@ CUSTDB_API int custdb_cursor_next(custdb_buffer** out, custdb_cursor* cursor);
 CUSTDB_API int custdb_cursor_token(custdb_buffer** out, custdb_cursor* cursor);
 CUSTDB_API void custdb_cursor_free(custdb_cursor* cursor);
 
+/* The store's accounts in id order, each an Account record (its id and
+ * its Summary): every account that holds a record of any kind. An
+ * account that has never been written to is not listed. Its resume
+ * tokens are tied to the store, not to an account. */
+CUSTDB_API int custdb_account_list(custdb_cursor** out, custdb_store* store,
+                                   const custdb_list_options* options);
+
 /* The customers of an account whose phone is `phone` (any common format)
  * or whose email is `email` (compared without regard to case), their own
  * or one of their contacts', in id order, each customer once. A phone or

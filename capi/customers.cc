@@ -211,6 +211,24 @@ int custdb_summary_get(custdb_buffer** out, custdb_store* store,
   });
 }
 
+int custdb_account_list(custdb_cursor** out, custdb_store* store,
+                        const custdb_list_options* options) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: must not be NULL");
+    *out = nullptr;
+    if (!OptionsVersionOk(options, CUSTDB_LIST_OPTIONS_VERSION)) {
+      return UnknownOptionsVersion();
+    }
+    return WithStore(store, [&](StoreState& state) {
+      custdb::Customers* customers = state.customers.get();
+      return OpenCursor(out, store, kListAccounts, 0, "", options,
+                        [customers](const std::string& after, size_t limit) {
+                          return customers->ListAccounts(after, limit);
+                        });
+    });
+  });
+}
+
 int custdb_customer_find_by_phone(custdb_cursor** out, custdb_store* store,
                                   uint64_t account_id, const char* phone,
                                   const custdb_list_options* options) {

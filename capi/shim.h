@@ -157,6 +157,7 @@ enum ListKind : uint8_t {
   kListPortalLinks = 11,
   kListDuplicateReport = 12,
   kListCustomers = 13,
+  kListAccounts = 14,
 };
 
 // Opens a cursor over `source` at the position saved in the options'

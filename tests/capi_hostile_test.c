@@ -268,6 +268,7 @@ static void dump_account(text* t, uint64_t account, const account_records* r) {
   }
   dump_cursor(t, "Tag", custdb_tag_list(&cursor, store, account, NULL),
               &cursor);
+  dump_cursor(t, "Account", custdb_account_list(&cursor, store, NULL), &cursor);
   dump_cursor(t, NULL,
               custdb_file_open_content(&cursor, store, account, r->file, NULL),
               &cursor);
@@ -544,6 +545,8 @@ static void null_pointers(void) {
   REFUSE(EINVAL_, "store:", custdb_tag_delete(NULL, A, a.tag));
   REFUSE(EINVAL_, "out:", custdb_tag_list(NULL, store, A, NULL));
   REFUSE(EINVAL_, "store:", custdb_tag_list(CUR, NULL, A, NULL));
+  REFUSE(EINVAL_, "out:", custdb_account_list(NULL, store, NULL));
+  REFUSE(EINVAL_, "store:", custdb_account_list(CUR, NULL, NULL));
   REFUSE(EINVAL_, "store:", custdb_customer_tag(BUF, NULL, A, c, a.tag));
   REFUSE(EINVAL_, "store:", custdb_customer_untag(BUF, NULL, A, c, a.tag));
 
@@ -1272,6 +1275,7 @@ static void out_of_range(void) {
       REFUSE(EINVAL_, o,
              custdb_tag_rename(BUF, store, A, a.tag, junk, 8, &update));
       REFUSE(EINVAL_, o, custdb_tag_list(CUR, store, A, &list));
+      REFUSE(EINVAL_, o, custdb_account_list(CUR, store, &list));
       REFUSE(EINVAL_, o, custdb_link_list(CUR, store, A, c, &list));
       REFUSE(EINVAL_, o, custdb_portal_link_list(CUR, store, A, c, &list));
       REFUSE(EINVAL_, o, custdb_customer_duplicates(BUF, store, A, c, &dup));
@@ -1655,6 +1659,7 @@ static void stale_tokens(void) {
          custdb_file_open_content(CUR, store, ACCOUNT_A, a.file, &list));
   REFUSE(EINVAL_, "resume_token:",
          custdb_duplicate_report(CUR, store, ACCOUNT_A, &list));
+  REFUSE(EINVAL_, "resume_token:", custdb_account_list(CUR, store, &list));
   list.resume_token = tags.bytes;
   list.resume_token_size = tags.size;
   REFUSE(EINVAL_,

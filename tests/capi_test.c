@@ -571,6 +571,82 @@ static void test_cursors(custdb_store* store) {
                                                         "5105550111", NULL));
 }
 
+/* The accounts of the store, as far as `limit`, resumed from `token`
+ * (NULL: from the start); their ids go to `ids`, their totals to
+ * `totals`, and the position after the last one to `*next` (when not
+ * NULL, freed by the caller). */
+static int list_accounts(custdb_store* store, const custdb_buffer* token,
+                         int limit, uint64_t* ids, long long* totals,
+                         custdb_buffer** next) {
+  custdb_list_options options = CUSTDB_LIST_OPTIONS_INIT;
+  custdb_cursor* cursor = NULL;
+  custdb_buffer* record = NULL;
+  int n = 0;
+  char* text;
+  if (token != NULL) {
+    options.resume_token = custdb_buffer_data(token);
+    options.resume_token_size = custdb_buffer_size(token);
+  }
+  CHECK_RC(CUSTDB_OK, custdb_account_list(&cursor, store, &options));
+  while (n < limit && custdb_cursor_next(&record, cursor) == CUSTDB_OK &&
+         record != NULL) {
+    text = to_json("Account", record);
+    ids[n] = (uint64_t)json_number(text, "id");
+    totals[n] = json_number(text, "total");
+    free(text);
+    custdb_buffer_free(record);
+    n++;
+  }
+  if (next != NULL) CHECK_RC(CUSTDB_OK, custdb_cursor_token(next, cursor));
+  custdb_cursor_free(cursor);
+  return n;
+}
+
+static void test_accounts(custdb_store* store) {
+  custdb_list_options options = CUSTDB_LIST_OPTIONS_INIT;
+  custdb_cursor* cursor = NULL;
+  custdb_buffer* token = NULL;
+  custdb_buffer* other = NULL;
+  uint64_t ids[8];
+  long long totals[8];
+  int n, i;
+
+  /* Accounts 1 to 4, written by the customer and cursor tests. */
+  n = list_accounts(store, NULL, 8, ids, totals, NULL);
+  CHECK(n == 4);
+  for (i = 0; i < n && i < 4; i++) {
+    CHECK(ids[i] == (uint64_t)(i + 1));
+    CHECK(totals[i] == summary_count(store, ids[i], "total"));
+  }
+
+  /* A page of one, then the rest from its token. */
+  CHECK(list_accounts(store, NULL, 1, ids, totals, &token) == 1);
+  CHECK(ids[0] == 1);
+  n = list_accounts(store, token, 8, ids, totals, NULL);
+  CHECK(n == 3);
+  CHECK(ids[0] == 2 && ids[2] == 4);
+
+  /* A token of another list is refused. */
+  CHECK_RC(CUSTDB_OK, custdb_customer_find_by_phone(&cursor, store, 3,
+                                                    "5105550111", NULL));
+  CHECK_RC(CUSTDB_OK, custdb_cursor_token(&other, cursor));
+  custdb_cursor_free(cursor);
+  options.resume_token = custdb_buffer_data(other);
+  options.resume_token_size = custdb_buffer_size(other);
+  cursor = NULL;
+  CHECK_RC(CUSTDB_EINVAL, custdb_account_list(&cursor, store, &options));
+  CHECK(cursor == NULL);
+  CHECK(strncmp(custdb_last_error(), "resume_token:", 13) == 0);
+  custdb_buffer_free(other);
+  custdb_buffer_free(token);
+
+  CHECK_RC(CUSTDB_EINVAL, custdb_account_list(NULL, store, NULL));
+  CHECK_RC(CUSTDB_EINVAL, custdb_account_list(&cursor, NULL, NULL));
+  options = (custdb_list_options)CUSTDB_LIST_OPTIONS_INIT;
+  options.version = 99;
+  CHECK_RC(CUSTDB_EINVAL, custdb_account_list(&cursor, store, &options));
+}
+
 static void test_cursor_outlives_store(void) {
   custdb_store* store = NULL;
   custdb_cursor* cursor = NULL;
@@ -631,6 +707,7 @@ int main(int argc, char** argv) {
   CHECK_RC(CUSTDB_OK, custdb_store_open(&store, path_of("main"), NULL));
   test_customers(store);
   test_cursors(store);
+  test_accounts(store);
   test_hostile_input(store);
   test_random_records(store);
   custdb_store_close(store);

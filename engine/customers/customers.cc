@@ -689,21 +689,19 @@ Status Customers::RemoveInTransaction(rocksdb::Transaction* txn,
   return Status::Ok();
 }
 
-Result<std::string> Customers::Summary(uint64_t account_id) {
-  if (account_id == 0) {
-    return Status::InvalidArgument("account_id: must not be 0");
-  }
+namespace {
+
+// The summary counts of an account, read with `ro`.
+Result<fb::SummaryT> ReadSummary(Store* store, const rocksdb::ReadOptions& ro,
+                                 uint64_t account_id) {
   const CounterTag tags[] = {CounterTag::kTotal,    CounterTag::kActive,
                              CounterTag::kInactive, CounterTag::kArchived,
                              CounterTag::kVip,      CounterTag::kCompanies};
   uint64_t values[std::size(tags)] = {};
-  // One snapshot for all the counts, so that they agree with each other.
-  SnapshotRead snapshot(store_);
-  const rocksdb::ReadOptions& ro = snapshot.ro();
   for (size_t i = 0; i < std::size(tags); ++i) {
     std::string value;
-    auto s = store_->db()->Get(ro, store_->family(Family::kCounters),
-                               keys::CounterKey(account_id, tags[i]), &value);
+    auto s = store->db()->Get(ro, store->family(Family::kCounters),
+                              keys::CounterKey(account_id, tags[i]), &value);
     if (s.IsNotFound()) continue;
     if (!s.ok()) return FromRocks(s, "reading the summary");
     if (value.size() != 8) {
@@ -718,7 +716,58 @@ Result<std::string> Customers::Summary(uint64_t account_id) {
   summary.archived = values[3];
   summary.vip = values[4];
   summary.companies = values[5];
-  return PackRecord(summary);
+  return summary;
+}
+
+}  // namespace
+
+Result<std::string> Customers::Summary(uint64_t account_id) {
+  if (account_id == 0) {
+    return Status::InvalidArgument("account_id: must not be 0");
+  }
+  // One snapshot for all the counts, so that they agree with each other.
+  SnapshotRead snapshot(store_);
+  auto summary = ReadSummary(store_, snapshot.ro(), account_id);
+  if (!summary.ok()) return summary.status();
+  return PackRecord(*summary);
+}
+
+Result<Page> Customers::ListAccounts(const std::string& after, size_t limit) {
+  uint64_t next = 0;
+  if (!after.empty()) {
+    if (after.size() != 8)
+      return Status::InvalidArgument("resume_token: is damaged");
+    uint64_t last = keys::GetBigEndian64(after.data());
+    if (last == UINT64_MAX) return Page{{}, after, true};
+    next = last + 1;
+  }
+  SnapshotRead snapshot(store_);
+  std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(
+      snapshot.ro(), store_->family(Family::kRecords)));
+  Page page;
+  page.last_position = after;
+  for (;;) {
+    std::string start;
+    keys::PutBigEndian64(&start, next);
+    it->Seek(start);
+    if (!it->Valid()) break;
+    if (page.items.size() == limit) return page;
+    rocksdb::Slice key = it->key();
+    if (key.size() < 8) return Status::Corruption("a record key is damaged");
+    uint64_t account_id = keys::GetBigEndian64(key.data());
+    auto summary = ReadSummary(store_, snapshot.ro(), account_id);
+    if (!summary.ok()) return summary.status();
+    fb::AccountT account;
+    account.id = account_id;
+    account.summary = std::make_unique<fb::SummaryT>(std::move(*summary));
+    page.last_position = key.ToString().substr(0, 8);
+    page.items.push_back({page.last_position, PackRecord(account)});
+    if (account_id == UINT64_MAX) break;
+    next = account_id + 1;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "listing accounts");
+  page.done = true;
+  return page;
 }
 
 }  // namespace custdb

@@ -100,6 +100,12 @@ class Customers {
   // The summary counts: a few point reads, independent of account size.
   Result<std::string> Summary(uint64_t account_id);
 
+  // The store's accounts in id order, each an Account record: every
+  // account that holds a record of any kind. One seek an account, so the
+  // cost does not grow with the accounts' sizes. A position is the
+  // account id, 8 bytes big-endian.
+  Result<Page> ListAccounts(const std::string& after, size_t limit);
+
   // For the write paths of a customer's children (contacts, notes, ...):
   // reads and locks the customer inside `txn`, so that the child and its
   // parent commit together; kNotFound when it is not in this account.

@@ -26,6 +26,7 @@ constexpr RecordType kRecordTypes[] = {
     {"CustomerDraft", VerifyAs<fb::CustomerDraft>},
     {"CustomerPatch", VerifyAs<fb::CustomerPatch>},
     {"Summary", VerifyAs<fb::Summary>},
+    {"Account", VerifyAs<fb::Account>},
     {"CheckReport", VerifyAs<fb::CheckReport>},
     {"Contact", VerifyAs<fb::Contact>},
     {"ContactDraft", VerifyAs<fb::ContactDraft>},
