@@ -806,28 +806,28 @@ Json DraftOf(const Json& record, const std::vector<const char*>& fields) {
 
 }  // namespace
 
-int CommandExport(Context& ctx) {
-  for (const auto& [name, value] : ctx.args.options) {
-    if (name != "store" && name != "account" && name != "format") {
-      Fail(kExitUsage, "--" + name + ": not an option of export");
-    }
-  }
-  if (ctx.args.positional.size() > 1) {
-    Fail(kExitUsage, "export: at most one file");
-  }
-  bool json = ctx.format == Format::kJson;
-  std::string path = ctx.args.positional.empty() ? "-" : ctx.args.positional[0];
-  Store store = ctx.Open();
-  FILE* out = path == "-" ? stdout : fopen(path.c_str(), "wb");
-  if (out == nullptr) Fail(kExitUsage, "export: the file cannot be written");
-  std::unique_ptr<FILE, int (*)(FILE*)> closer(
-      out, path == "-" ? [](FILE*) { return 0; } : fclose);
+namespace {
 
+// The columns of a CSV export, after the account column of an export of
+// every account.
+const std::vector<std::string> kExportColumns = {
+    "id",         "number",          "kind",          "first_name",
+    "last_name",  "company_name",    "phone",         "email",
+    "status",     "source",          "vip",           "do_not_contact",
+    "tags",       "source_id",       "address_line1", "address_line2",
+    "city",       "state",           "zip",           "access_notes",
+    "created_at", "last_activity_at"};
+
+// Writes every customer of `account` to `out`, one line each, and returns
+// how many. `with_account` starts each line with the account id (an
+// `account` member in JSON).
+uint64_t ExportAccount(custdb_store* store, uint64_t account, bool json,
+                       bool with_account, FILE* out) {
   // Tags, by id.
   std::map<uint64_t, std::string> tag_names;
   {
     custdb_cursor* cursor = nullptr;
-    Check(custdb_tag_list(&cursor, store.get(), ctx.account, nullptr),
+    Check(custdb_tag_list(&cursor, store, account, nullptr),
           "export: listing tags");
     Cursor owned(cursor);
     for (const auto& t : ReadAll(cursor, "Tag")) {
@@ -835,26 +835,12 @@ int CommandExport(Context& ctx) {
     }
   }
 
-  static const std::vector<std::string> kColumns = {
-      "id",         "number",          "kind",          "first_name",
-      "last_name",  "company_name",    "phone",         "email",
-      "status",     "source",          "vip",           "do_not_contact",
-      "tags",       "source_id",       "address_line1", "address_line2",
-      "city",       "state",           "zip",           "access_notes",
-      "created_at", "last_activity_at"};
-  if (!json) {
-    std::string header;
-    for (const auto& c : kColumns) header += (header.empty() ? "" : ",") + c;
-    header += "\r\n";
-    fwrite(header.data(), 1, header.size(), out);
-  }
-
   custdb_customer_list_options filter = CUSTDB_CUSTOMER_LIST_OPTIONS_INIT;
   filter.statuses =
       CUSTDB_STATUS_ACTIVE | CUSTDB_STATUS_INACTIVE | CUSTDB_STATUS_ARCHIVED;
   filter.sort = CUSTDB_SORT_CREATED;
   custdb_cursor* rows = nullptr;
-  Check(custdb_customer_list(&rows, store.get(), ctx.account, &filter, nullptr),
+  Check(custdb_customer_list(&rows, store, account, &filter, nullptr),
         "export: listing customers");
   Cursor rows_owned(rows);
   uint64_t written = 0;
@@ -865,7 +851,7 @@ int CommandExport(Context& ctx) {
     Buffer row_owned(row);
     uint64_t id = RecordJson("CustomerRow", row).Uint("id");
     custdb_buffer* record = nullptr;
-    Check(custdb_customer_get(&record, store.get(), ctx.account, id),
+    Check(custdb_customer_get(&record, store, account, id),
           "export: reading a customer");
     Buffer record_owned(record);
     Json c = RecordJson("Customer", record);
@@ -881,7 +867,7 @@ int CommandExport(Context& ctx) {
     std::string source_id;
     {
       custdb_cursor* links = nullptr;
-      Check(custdb_link_list(&links, store.get(), ctx.account, id, nullptr),
+      Check(custdb_link_list(&links, store, account, id, nullptr),
             "export: reading links");
       Cursor owned(links);
       for (const auto& l : ReadAll(links, "Link")) {
@@ -894,9 +880,8 @@ int CommandExport(Context& ctx) {
     std::vector<Json> locations;
     {
       custdb_cursor* cursor = nullptr;
-      Check(
-          custdb_location_list(&cursor, store.get(), ctx.account, id, nullptr),
-          "export: reading locations");
+      Check(custdb_location_list(&cursor, store, account, id, nullptr),
+            "export: reading locations");
       Cursor owned(cursor);
       locations = ReadAll(cursor, "Location");
     }
@@ -910,6 +895,7 @@ int CommandExport(Context& ctx) {
         v.text = value;
         obj.members.push_back({name, v});
       };
+      if (with_account) add("account", std::to_string(account));
       add("id", c.Text("id"));
       add("number", c.Text("number"));
       for (const char* f : {"kind", "first_name", "last_name", "company_name",
@@ -932,9 +918,8 @@ int CommandExport(Context& ctx) {
       contacts.type = Json::Type::kArray;
       {
         custdb_cursor* cursor = nullptr;
-        Check(
-            custdb_contact_list(&cursor, store.get(), ctx.account, id, nullptr),
-            "export: reading contacts");
+        Check(custdb_contact_list(&cursor, store, account, id, nullptr),
+              "export: reading contacts");
         Cursor owned(cursor);
         for (const auto& k : ReadAll(cursor, "Contact")) {
           contacts.items.push_back(
@@ -988,6 +973,7 @@ int CommandExport(Context& ctx) {
           IsoTime(std::strtoll(c.Text("created_at_ms").c_str(), nullptr, 10)),
           IsoTime(std::strtoll(c.Text("last_activity_at_ms").c_str(), nullptr,
                                10))};
+      if (with_account) line = std::to_string(account) + ",";
       for (size_t i = 0; i < values.size(); ++i) {
         if (i > 0) line += ',';
         line += CsvField(values[i]);
@@ -999,9 +985,62 @@ int CommandExport(Context& ctx) {
     }
     ++written;
   }
+  return written;
+}
+
+}  // namespace
+
+int CommandExport(Context& ctx) {
+  for (const auto& [name, value] : ctx.args.options) {
+    if (name != "store" && name != "account" && name != "format" &&
+        name != "all-accounts") {
+      Fail(kExitUsage, "--" + name + ": not an option of export");
+    }
+  }
+  if (ctx.args.positional.size() > 1) {
+    Fail(kExitUsage, "export: at most one file");
+  }
+  const bool all = ctx.args.Has("all-accounts");
+  if (all && ctx.args.Has("account")) {
+    Fail(kExitUsage, "--all-accounts: not with --account");
+  }
+  bool json = ctx.format == Format::kJson;
+  std::string path = ctx.args.positional.empty() ? "-" : ctx.args.positional[0];
+  Store store = ctx.Open();
+  FILE* out = path == "-" ? stdout : fopen(path.c_str(), "wb");
+  if (out == nullptr) Fail(kExitUsage, "export: the file cannot be written");
+  std::unique_ptr<FILE, int (*)(FILE*)> closer(
+      out, path == "-" ? [](FILE*) { return 0; } : fclose);
+
+  if (!json) {
+    std::string header = all ? "account" : "";
+    for (const auto& c : kExportColumns) {
+      header += (header.empty() ? "" : ",") + c;
+    }
+    header += "\r\n";
+    if (fwrite(header.data(), 1, header.size(), out) != header.size()) {
+      Fail(kExitStorage, "export: writing the file failed");
+    }
+  }
+
+  uint64_t written = 0, accounts = 0;
+  if (all) {
+    custdb_cursor* cursor = nullptr;
+    Check(custdb_account_list(&cursor, store.get(), nullptr),
+          "export: listing accounts");
+    Cursor owned(cursor);
+    for (const auto& a : ReadAll(cursor, "Account")) {
+      written += ExportAccount(store.get(), a.Uint("id"), json, true, out);
+      ++accounts;
+    }
+  } else {
+    written = ExportAccount(store.get(), ctx.account, json, false, out);
+    accounts = 1;
+  }
   if (fflush(out) != 0) Fail(kExitStorage, "export: writing the file failed");
   if (path != "-") {
-    fprintf(stderr, "exported %s customers\n", Grouped(written).c_str());
+    fprintf(stderr, "exported %s customers%s\n", Grouped(written).c_str(),
+            all ? (" of " + Grouped(accounts) + " accounts").c_str() : "");
   }
   return kExitOk;
 }

@@ -22,6 +22,7 @@ namespace {
 const std::set<std::string> kFlags = {"yes",
                                       "preview",
                                       "all",
+                                      "all-accounts",
                                       "help",
                                       "vip",
                                       "not-vip",
@@ -45,7 +46,7 @@ const char kUsage[] =
     "commands:\n"
     "  init                         create the store\n"
     "  import FILE                  import customers from CSV or JSON lines\n"
-    "  export [FILE]                export the account's customers\n"
+    "  export [FILE]                export the account's customers (or all)\n"
     "  list                         the customer list, filtered and sorted\n"
     "  show ID                      a customer with its contacts, locations,\n"
     "                               timeline, notes, files, tags and links\n"
@@ -92,12 +93,14 @@ const std::map<std::string, std::string> kCommandHelp = {
      "row. Commits are not synced one by one (a power cut may lose the\n"
      "last rows, which importing again restores); --sync syncs each.\n"},
     {"export",
-     "usage: custdb export [FILE] [--format csv|json]\n"
+     "usage: custdb export [FILE] [--format csv|json] [--all-accounts]\n"
      "\n"
      "Writes every customer of the account, archived ones included, in\n"
      "the columns import reads (CSV, the default), or as JSON lines with\n"
      "the contacts and locations of each. source_id is the customer's\n"
-     "import link. FILE '-' or none: standard output.\n"},
+     "import link. --all-accounts writes every account of the store, in\n"
+     "account order, each line starting with its account id. FILE '-'\n"
+     "or none: standard output.\n"},
     {"list",
      "usage: custdb list [--status active,inactive,archived|all]\n"
      "         [--kind individual|company] [--vip|--not-vip] [--dnc]\n"

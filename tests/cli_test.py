@@ -436,6 +436,40 @@ def test_list_show_export(store):
     check(int(again["total"]) == total, "an export imports whole")
     consistent(fresh)
 
+    # Every account of the store, each line with its account first.
+    run(
+        "add",
+        "customer",
+        "--first-name",
+        "Ines",
+        "--phone",
+        "206-555-0188",
+        "--account",
+        "7",
+        store=store,
+    )
+    everything = list(
+        csv.DictReader(io.StringIO(text(run("export", "--all-accounts", store=store))))
+    )
+    check(list(everything[0].keys())[0] == "account", "all accounts: account first")
+    by_account = {}
+    for r in everything:
+        by_account[r["account"]] = by_account.get(r["account"], 0) + 1
+    check(by_account.get("1") == total, "all accounts: account 1 whole")
+    check(by_account.get("7") == 1, "all accounts: account 7: %s" % by_account)
+    check(
+        [int(a) for a in by_account] == sorted(int(a) for a in by_account),
+        "all accounts in account order",
+    )
+    lines = text(
+        run("export", "--all-accounts", "--format", "json", store=store)
+    ).splitlines()
+    check(
+        any(json.loads(l)["account"] == "7" for l in lines),
+        "json lines name the account",
+    )
+    run("export", "--all-accounts", "--account", "2", store=store, expect=USAGE)
+
 
 def test_add_edit_tag(store):
     p = run(
