@@ -113,10 +113,11 @@ std::vector<std::string> IndexKeysOf(const fb::ContactT& c) {
 
 Result<std::string> WriteContact(Store* store, rocksdb::Transaction* txn,
                                  const fb::ContactT* before,
-                                 const fb::ContactT* after) {
+                                 const fb::ContactT* after,
+                                 bool customer_is_new) {
   return WriteRecordAndEntries(
       store, txn, RecordTag::kContact, "contact", before, after,
-      [](const fb::ContactT& c) { return IndexKeysOf(c); });
+      [](const fb::ContactT& c) { return IndexKeysOf(c); }, customer_is_new);
 }
 
 }  // namespace custdb

@@ -40,9 +40,11 @@ std::vector<std::string> IndexKeysOf(const fb::ContactT& contact);
 
 // Writes `after` (null: deletes the record) in place of `before` (null: a
 // new record) inside `txn`, with its index entries. Returns the bytes
-// written (empty after a delete).
+// written (empty after a delete). `customer_is_new`: the contact's
+// customer is created by `txn` (see ReplaceIndexEntries).
 Result<std::string> WriteContact(Store* store, rocksdb::Transaction* txn,
                                  const fb::ContactT* before,
-                                 const fb::ContactT* after);
+                                 const fb::ContactT* after,
+                                 bool customer_is_new = false);
 
 }  // namespace custdb

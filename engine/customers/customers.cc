@@ -57,7 +57,10 @@ Status WriteDerived(Store* store, rocksdb::Transaction* txn,
     new_counters = CounterKeysOf(*after);
   }
 
-  CUSTDB_RETURN_IF_ERROR(ReplaceIndexEntries(store, txn, old_keys, new_keys));
+  // A null `before` is a customer this transaction creates.
+  CUSTDB_RETURN_IF_ERROR(
+      ReplaceIndexEntries(store, txn, old_keys, new_keys,
+                          /*owner_is_new=*/before == nullptr));
   CUSTDB_RETURN_IF_ERROR(ReplaceIndexValues(store, txn, old_rows, new_rows));
 
   std::map<std::string, int64_t> deltas;
@@ -395,7 +398,8 @@ Result<CreateResult> Customers::Create(uint64_t account_id,
           first.updated_at_ms = customer.created_at_ms;
           first.version = 1;
           first.primary = true;
-          auto written = WriteContact(store_, txn, nullptr, &first);
+          auto written = WriteContact(store_, txn, nullptr, &first,
+                                      /*customer_is_new=*/true);
           if (!written.ok()) return written.status();
           customer.primary_contact_id = first.id;
         }

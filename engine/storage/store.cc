@@ -9,6 +9,7 @@
 #include <rocksdb/listener.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/table.h>
+#include <rocksdb/write_buffer_manager.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <sodium.h>
 
@@ -29,6 +30,8 @@ constexpr std::string_view kIdReservationKey = "custdb.id_reserved_until";
 constexpr std::string_view kSecretKey = "custdb.secret";
 constexpr size_t kSecretBytes = 32;
 constexpr uint64_t kIdBlock = 4096;
+// The memory of every family's memtables together.
+constexpr size_t kMemtableBudget = 64u << 20;
 
 // Adds signed 64-bit deltas, stored as 8 bytes big-endian two's
 // complement. A missing or malformed operand counts as zero, so a damaged
@@ -286,6 +289,12 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path,
   // families holding the oldest file are flushed. It also bounds what an
   // open after a crash replays.
   db_options.max_total_wal_size = 256u << 20;
+  // All the families' memtables together stay within this much memory:
+  // past it, the largest is flushed. Without it each family could hold
+  // two 64 MiB memtables and more waiting to be flushed. (Letting writes
+  // wait for the flushes, RocksDB's allow_stall, hung a bulk load here.)
+  db_options.write_buffer_manager =
+      std::make_shared<rocksdb::WriteBufferManager>(kMemtableBudget);
   if (options.log) {
     db_options.listeners.push_back(
         std::make_shared<LifecycleListener>(options.log));
@@ -300,6 +309,12 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path,
   for (size_t i = 0; i < static_cast<size_t>(Family::kCount); ++i) {
     rocksdb::ColumnFamilyOptions cf;
     cf.table_factory = table_factory;
+    // TransactionDB keeps flushed memtables in memory, as many as the
+    // live ones, unless told otherwise: a history for checking the
+    // conflicts of transactions that read at a snapshot. custdb's
+    // transactions never set a snapshot (their locks order them), so no
+    // history is kept; with it a bulk import held hundreds of megabytes.
+    cf.max_write_buffer_size_to_maintain = 1;
     if (i == static_cast<size_t>(Family::kCounters)) {
       cf.merge_operator = std::make_shared<CounterAddOperator>();
       // A busy counter (an account's total, a common trigram's) would

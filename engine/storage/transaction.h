@@ -80,10 +80,14 @@ Status AddToCounter(Store* store, rocksdb::Transaction* txn,
                     const std::string& counter_key, int64_t delta);
 
 // Deletes the index entries only `old_keys` has and writes (with an empty
-// value) those only `new_keys` has, inside `txn`.
+// value) those only `new_keys` has, inside `txn`. `owner_is_new`: the
+// customer the entries belong to is created by `txn`, so that its shared
+// trigram entries can only be among the transaction's own writes, and
+// only those are read.
 Status ReplaceIndexEntries(Store* store, rocksdb::Transaction* txn,
                            const std::vector<std::string>& old_keys,
-                           const std::vector<std::string>& new_keys);
+                           const std::vector<std::string>& new_keys,
+                           bool owner_is_new = false);
 
 // An index entry with a value of its own (a customer's list rows).
 struct IndexValueEntry {

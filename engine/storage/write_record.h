@@ -17,12 +17,13 @@ namespace custdb {
 // Writes `after` under its record key (or deletes the record when `after`
 // is null) and replaces the index entries `keys_of(*before)` with
 // `keys_of(*after)` (none for a null side), inside `txn`. `what` names the
-// record in an error ("contact"). Returns the bytes written, empty after a
-// delete.
+// record in an error ("contact"). `owner_is_new` is ReplaceIndexEntries'.
+// Returns the bytes written, empty after a delete.
 template <typename T, typename KeysOf>
 Result<std::string> WriteRecordAndEntries(
     Store* store, rocksdb::Transaction* txn, keys::RecordTag tag,
-    std::string_view what, const T* before, const T* after, KeysOf keys_of) {
+    std::string_view what, const T* before, const T* after, KeysOf keys_of,
+    bool owner_is_new = false) {
   const T& any = after != nullptr ? *after : *before;
   std::string key = keys::RecordKey(any.account_id, tag, any.id);
   std::string record;
@@ -37,8 +38,8 @@ Result<std::string> WriteRecordAndEntries(
   auto entries = [&](const T* r) {
     return r != nullptr ? keys_of(*r) : std::vector<std::string>();
   };
-  CUSTDB_RETURN_IF_ERROR(
-      ReplaceIndexEntries(store, txn, entries(before), entries(after)));
+  CUSTDB_RETURN_IF_ERROR(ReplaceIndexEntries(store, txn, entries(before),
+                                             entries(after), owner_is_new));
   return record;
 }
 
