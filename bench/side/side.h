@@ -1,11 +1,13 @@
 // custdb-bench-side: the side-by-side harness of whole operations. The
 // parent process (side_main.cc) runs every measurement of every system
-// in a child process of its own (side_child.cc dispatches to one file per
-// system), so that the child's peak resident memory is that operation's.
-// This header is what the parent and the children share: the operations,
-// the queries the parent writes for the children, the customers as the
-// peers store them, and what a child reports.
+// in a child process of its own (the same program, started with --child,
+// which runs one of the files of the systems), so that the child's peak
+// resident memory is that operation's. This header is what the parent and the
+// children share: the operations, the queries the parent writes for the
+// children, the customers as the peers store them, and what a child reports.
 #pragma once
+
+#include <sys/types.h>
 
 #include <chrono>
 #include <cstdint>
@@ -64,11 +66,13 @@ struct ChildArgs {
   uint64_t cache_bytes = 0;  // custdb: 0 is the library's default
   int timeline_entries = 60;
   size_t creates = 1000;
+  pid_t postmaster = 0;  // postgres: the server, whose memory is reported
 };
 
 // What a child reports, one fact a line: "lat MS" per timed call, "hit
 // 0|1" per duplicate search (the expected original among the first ten),
-// "rows N" per call, then "count N", "seconds S", "bytes N", "note TEXT".
+// "rows N" per call, then "count N", "seconds S", "bytes N",
+// "server_mib N" (PostgreSQL's memory at the end), "note TEXT".
 class Report {
  public:
   explicit Report(const std::string& path);
@@ -143,8 +147,11 @@ struct NewCustomer {
 };
 NewCustomer NewCustomerFor(const std::string& op, size_t i);
 
-// Peak resident memory of this process so far, from /proc/self/status.
-double SelfPeakMiB();
+// The memory of a PostgreSQL server now: the sum of the proportional set
+// sizes of the postmaster and its children (shared pages such as
+// shared_buffers divided among the processes that map them, so counted
+// once in the sum), in MiB.
+double ServerPssMiB(pid_t postmaster);
 
 // One child's work; returns its exit status.
 int RunCustdb(const ChildArgs& args, Report& report);

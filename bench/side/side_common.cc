@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <flatbuffers/flatbuffers.h>
 #include <flatbuffers/idl.h>
 
@@ -5,6 +6,7 @@
 #include <cstring>
 #include <iterator>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 
 #include "custdb_generated.h"
@@ -92,15 +94,49 @@ NewCustomer NewCustomerFor(const std::string& op, size_t i) {
   return {"Robin", last, phone, email};
 }
 
-double SelfPeakMiB() {
-  std::ifstream in("/proc/self/status");
+// The pids of the postmaster and of its children.
+std::vector<pid_t> ServerProcesses(pid_t postmaster) {
+  std::vector<pid_t> pids = {postmaster};
+  DIR* proc = opendir("/proc");
+  if (proc == nullptr) return pids;
+  while (dirent* entry = readdir(proc)) {
+    char* end = nullptr;
+    long pid = strtol(entry->d_name, &end, 10);
+    if (*end != '\0' || pid <= 0) continue;
+    std::ifstream stat("/proc/" + std::string(entry->d_name) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)),
+                     std::istreambuf_iterator<char>());
+    size_t close = text.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(text.substr(close + 2));
+    std::string state;
+    long ppid = 0;
+    fields >> state >> ppid;
+    if (ppid == postmaster) pids.push_back(static_cast<pid_t>(pid));
+  }
+  closedir(proc);
+  return pids;
+}
+
+// A number of kB from a "Name:   123 kB" line of a /proc file; 0 if none.
+double KiBField(const std::string& file, const std::string& name) {
+  std::ifstream in(file);
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) {
-      return std::stod(line.substr(6)) / 1024.0;
-    }
+    if (line.rfind(name, 0) == 0) return std::stod(line.substr(name.size()));
   }
   return 0;
+}
+
+// The sum of its processes' proportional set
+// sizes (shared pages such as shared_buffers divided among the processes
+// that map them, so counted once in the sum).
+double ServerPssMiB(pid_t postmaster) {
+  double kib = 0;
+  for (pid_t pid : ServerProcesses(postmaster)) {
+    kib += KiBField("/proc/" + std::to_string(pid) + "/smaps_rollup", "Pss:");
+  }
+  return kib / 1024;
 }
 
 struct CustomerReader::State {

@@ -14,7 +14,6 @@
 // run: it is copied into the work directory and never opened itself
 // (CUSTDB_BENCH_STORE does the same; when that directory does not exist,
 // the run loads it and keeps a copy there).
-#include <dirent.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,6 +68,7 @@ struct Measurement {
   double seconds = 0, count = 0, bytes = 0;
   double peak_mib = 0;  // the child's, or the server's for PostgreSQL
   double client_mib = 0;
+  double server_mib = 0;  // PostgreSQL's, as the child saw it at its end
   std::vector<std::string> notes;
   bool ran = false;
 };
@@ -177,51 +177,6 @@ size_t WriteQueries(const Settings& settings) {
   return n;
 }
 
-// The pids of the postmaster and of its children.
-std::vector<pid_t> ServerProcesses(pid_t postmaster) {
-  std::vector<pid_t> pids = {postmaster};
-  DIR* proc = opendir("/proc");
-  if (proc == nullptr) return pids;
-  while (dirent* entry = readdir(proc)) {
-    char* end = nullptr;
-    long pid = strtol(entry->d_name, &end, 10);
-    if (*end != '\0' || pid <= 0) continue;
-    std::ifstream stat("/proc/" + std::string(entry->d_name) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)),
-                     std::istreambuf_iterator<char>());
-    size_t close = text.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream fields(text.substr(close + 2));
-    std::string state;
-    long ppid = 0;
-    fields >> state >> ppid;
-    if (ppid == postmaster) pids.push_back(static_cast<pid_t>(pid));
-  }
-  closedir(proc);
-  return pids;
-}
-
-// A number of kB from a "Name:   123 kB" line of a /proc file; 0 if none.
-double KiBField(const std::string& file, const std::string& name) {
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(name, 0) == 0) return std::stod(line.substr(name.size()));
-  }
-  return 0;
-}
-
-// The server's memory now: the sum of its processes' proportional set
-// sizes (shared pages such as shared_buffers divided among the processes
-// that map them, so counted once in the sum).
-double ServerPssMiB(pid_t postmaster) {
-  double kib = 0;
-  for (pid_t pid : ServerProcesses(postmaster)) {
-    kib += KiBField("/proc/" + std::to_string(pid) + "/smaps_rollup", "Pss:");
-  }
-  return kib / 1024;
-}
-
 Measurement ReadReport(const fs::path& file) {
   Measurement m;
   std::ifstream in(file);
@@ -248,6 +203,8 @@ Measurement ReadReport(const fs::path& file) {
       m.count = value;
     } else if (name == "bytes") {
       m.bytes = value;
+    } else if (name == "server_mib") {
+      m.server_mib = std::max(m.server_mib, value);
     }
   }
   if (!m.latencies.empty()) m.rows /= m.latencies.size();
@@ -269,7 +226,8 @@ Measurement RunChild(const Settings& settings, const ChildArgs& args,
       "--conninfo=" + args.conninfo,
       "--cache-bytes=" + std::to_string(args.cache_bytes),
       "--timeline-entries=" + std::to_string(args.timeline_entries),
-      "--creates=" + std::to_string(args.creates)};
+      "--creates=" + std::to_string(args.creates),
+      "--postmaster=" + std::to_string(args.postmaster)};
   fs::path log = args.result_file + ".log";
   fs::remove(log);
   fs::remove(args.result_file);
@@ -299,7 +257,8 @@ Measurement RunChild(const Settings& settings, const ChildArgs& args,
             args.op.c_str(), TailOf(log, 8).c_str());
   }
   m.client_mib = usage.ru_maxrss / 1024.0;  // Linux reports kB
-  m.peak_mib = postmaster > 0 ? server_peak : m.client_mib;
+  m.peak_mib =
+      postmaster > 0 ? std::max(server_peak, m.server_mib) : m.client_mib;
   (void)settings;
   return m;
 }
@@ -329,6 +288,7 @@ void RunSystem(const Settings& settings, const std::string& system,
     cluster = std::make_unique<Cluster>(options);
     args.conninfo = cluster->ConnInfo();
     postmaster = cluster->postmaster();
+    args.postmaster = postmaster;
   }
   auto run = [&](const std::string& op, const std::string& label) {
     args.op = op;
@@ -596,7 +556,9 @@ void PrintReport(const Settings& settings, size_t customers,
         "proportional set size (Pss of /proc/PID/smaps_rollup) of the "
         "postmaster and all its children, sampled every 200 ms while "
         "the operation ran, the highest sum kept; shared buffers count "
-        "once. The client process of get by id peaked at %.1f MiB.\n",
+        "once, and the child adds one more sample at the end of its work, "
+        "its connection still open. The client process of get by id peaked at "
+        "%.1f MiB.\n",
         pg->client_mib);
   }
 
@@ -728,6 +690,8 @@ int ChildMain(int argc, char** argv) {
       args.timeline_entries = std::stoi(value);
     } else if (Flag(arg, "--creates", value)) {
       args.creates = std::stoul(value);
+    } else if (Flag(arg, "--postmaster", value)) {
+      args.postmaster = std::stoi(value);
     }
   }
   Report report(args.result_file);

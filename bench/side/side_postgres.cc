@@ -222,6 +222,13 @@ class Prepared {
   int params_;
 };
 
+// The server's memory as the operation leaves it, its connection open.
+void ReportServer(const ChildArgs& args, Report& report) {
+  if (args.postmaster > 0) {
+    report.Fact("server_mib", ServerPssMiB(args.postmaster));
+  }
+}
+
 }  // namespace
 
 int RunPostgres(const ChildArgs& args, Report& report) {
@@ -230,6 +237,7 @@ int RunPostgres(const ChildArgs& args, Report& report) {
   PgConnection db(args.conninfo);
   if (op == "load") {
     Load(args, db, report);
+    ReportServer(args, report);
     return 0;
   }
   // on: a commit waits until its WAL record is flushed (the server runs
@@ -438,6 +446,7 @@ int RunPostgres(const ChildArgs& args, Report& report) {
   } else {
     throw std::runtime_error("postgres: unknown op " + op);
   }
+  ReportServer(args, report);
   return 0;
 }
 
