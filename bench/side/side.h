@@ -72,12 +72,17 @@ struct ChildArgs {
 // What a child reports, one fact a line: "lat MS" per timed call, "hit
 // 0|1" per duplicate search (the expected original among the first ten),
 // "rows N" per call, then "count N", "seconds S", "bytes N",
-// "server_mib N" (PostgreSQL's memory at the end), "note TEXT".
+// "table_bytes N" (RocksDB's table files), "server_mib N" (PostgreSQL's
+// memory at the end), "note TEXT".
 class Report {
  public:
   explicit Report(const std::string& path);
   void Latency(double ms) { out_ << "lat " << ms << "\n"; }
-  void Hit(bool hit) { out_ << "hit " << (hit ? 1 : 0) << "\n"; }
+  // Counted only while timing: the untimed first calls ask again.
+  void Hit(bool hit) {
+    if (timing_) out_ << "hit " << (hit ? 1 : 0) << "\n";
+  }
+  void set_timing(bool timing) { timing_ = timing; }
   void Rows(size_t n) { out_ << "rows " << n << "\n"; }
   void Fact(const std::string& name, double value) {
     out_ << name << " " << value << "\n";
@@ -86,6 +91,7 @@ class Report {
 
  private:
   std::ofstream out_;
+  bool timing_ = true;
 };
 
 // A contact or location as the peers store it.
@@ -153,6 +159,9 @@ NewCustomer NewCustomerFor(const std::string& op, size_t i);
 // once in the sum), in MiB.
 double ServerPssMiB(pid_t postmaster);
 
+// The bytes of RocksDB's table and blob files under `dir` (not its logs).
+uint64_t TableFileBytes(const std::string& dir);
+
 // One child's work; returns its exit status.
 int RunCustdb(const ChildArgs& args, Report& report);
 int RunSqlite(const ChildArgs& args, Report& report);
@@ -169,7 +178,9 @@ namespace custdb::bench::side {
 template <typename Q, typename Fn>
 void TimeCalls(const std::vector<Q>& queries, size_t warmup, Report& report,
                Fn run) {
+  report.set_timing(false);
   for (size_t i = 0; i < warmup && i < queries.size(); i++) run(queries[i]);
+  report.set_timing(true);
   for (const Q& query : queries) {
     auto start = std::chrono::steady_clock::now();
     size_t rows = run(query);

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iterator>
 #include <map>
 #include <sstream>
@@ -137,6 +138,20 @@ double ServerPssMiB(pid_t postmaster) {
     kib += KiBField("/proc/" + std::to_string(pid) + "/smaps_rollup", "Pss:");
   }
   return kib / 1024;
+}
+
+uint64_t TableFileBytes(const std::string& dir) {
+  uint64_t total = 0;
+  std::error_code error;
+  for (auto it = std::filesystem::directory_iterator(dir, error);
+       !error && it != std::filesystem::directory_iterator();
+       it.increment(error)) {
+    std::string ext = it->path().extension().string();
+    if (it->is_regular_file(error) && (ext == ".sst" || ext == ".blob")) {
+      total += it->file_size(error);
+    }
+  }
+  return total;
 }
 
 struct CustomerReader::State {

@@ -173,6 +173,7 @@ void Load(const ChildArgs& args, const fs::path& path, Report& report) {
   }
   report.Fact("count", static_cast<double>(count));
   report.Fact("bytes", static_cast<double>(BytesOnDisk(path)));
+  report.Fact("table_bytes", static_cast<double>(TableFileBytes(path)));
   report.Note(
       "one WriteBatch per customer (record, contacts, locations, "
       "phone, email, name, word and last-four keys), sync=false; "
