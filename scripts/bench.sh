@@ -54,6 +54,13 @@ if [ ! -f "$data/customers.tsv" ]; then
     --seed "$seed" --out "$data"
 fi
 
+# The commit measured, and whether the tree differs from it (the results
+# this script writes do not count).
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if ! git -C "$root" diff --quiet HEAD -- . ':!bench/results' 2>/dev/null; then
+  commit="$commit (with uncommitted changes)"
+fi
+
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 body=$(mktemp)
@@ -65,10 +72,6 @@ model=$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)
 cores=$(nproc)
 memory=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 os=$(. /etc/os-release && echo "$PRETTY_NAME")
-commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if ! git -C "$root" diff --quiet HEAD 2>/dev/null; then
-  commit="$commit (with uncommitted changes)"
-fi
 postgres=$(/usr/lib/postgresql/15/bin/postgres --version 2>/dev/null || true)
 sqlite=$(pkg-config --modversion sqlite3 2>/dev/null || true)
 rocksdb=$(dpkg-query -W -f='${Version}' librocksdb-dev 2>/dev/null || true)
