@@ -73,7 +73,7 @@ struct ChildArgs {
 // 0|1" per duplicate search (the expected original among the first ten),
 // "rows N" per call, then "count N", "seconds S", "bytes N",
 // "table_bytes N" (RocksDB's table files), "server_mib N" (PostgreSQL's
-// memory at the end), "note TEXT".
+// memory at the end), "peak_mib N" (the child's own), "note TEXT".
 class Report {
  public:
   explicit Report(const std::string& path);
@@ -158,6 +158,11 @@ NewCustomer NewCustomerFor(const std::string& op, size_t i);
 // shared_buffers divided among the processes that map them, so counted
 // once in the sum), in MiB.
 double ServerPssMiB(pid_t postmaster);
+
+// The peak resident memory of this process's image so far (VmHWM of
+// /proc/self/status), in MiB. The kernel's ru_maxrss of a child would also
+// count the parent's resident set at the fork, which exec does not reset.
+double SelfPeakMiB();
 
 // The bytes of RocksDB's table and blob files under `dir` (not its logs).
 uint64_t TableFileBytes(const std::string& dir);

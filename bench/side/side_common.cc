@@ -140,6 +140,8 @@ double ServerPssMiB(pid_t postmaster) {
   return kib / 1024;
 }
 
+double SelfPeakMiB() { return KiBField("/proc/self/status", "VmHWM:") / 1024; }
+
 uint64_t TableFileBytes(const std::string& dir) {
   uint64_t total = 0;
   std::error_code error;

@@ -206,6 +206,8 @@ Measurement ReadReport(const fs::path& file) {
       m.bytes = value;
     } else if (name == "table_bytes") {
       m.table_bytes = value;
+    } else if (name == "peak_mib") {
+      m.client_mib = value;
     } else if (name == "server_mib") {
       m.server_mib = std::max(m.server_mib, value);
     }
@@ -259,7 +261,9 @@ Measurement RunChild(const Settings& settings, const ChildArgs& args,
     fprintf(stderr, "custdb-bench-side: %s %s failed:\n%s", args.system.c_str(),
             args.op.c_str(), TailOf(log, 8).c_str());
   }
-  m.client_mib = usage.ru_maxrss / 1024.0;  // Linux reports kB
+  // The child's own high-water mark (see SelfPeakMiB); ru_maxrss when
+  // it died before reporting it.
+  if (m.client_mib <= 0) m.client_mib = usage.ru_maxrss / 1024.0;
   m.peak_mib =
       postmaster > 0 ? std::max(server_peak, m.server_mib) : m.client_mib;
   (void)settings;
@@ -705,11 +709,21 @@ int ChildMain(int argc, char** argv) {
     }
   }
   Report report(args.result_file);
-  if (args.system == "custdb") return RunCustdb(args, report);
-  if (args.system == "sqlite") return RunSqlite(args, report);
-  if (args.system == "postgres") return RunPostgres(args, report);
-  if (args.system == "rocksdb") return RunRocksdb(args, report);
-  throw std::runtime_error("unknown system " + args.system);
+  int status = 0;
+  if (args.system == "custdb") {
+    status = RunCustdb(args, report);
+  } else if (args.system == "sqlite") {
+    status = RunSqlite(args, report);
+  } else if (args.system == "postgres") {
+    status = RunPostgres(args, report);
+  } else if (args.system == "rocksdb") {
+    status = RunRocksdb(args, report);
+  } else {
+    throw std::runtime_error("unknown system " + args.system);
+  }
+  // Once the database is closed, so that closing counts too.
+  report.Fact("peak_mib", SelfPeakMiB());
+  return status;
 }
 
 int Usage() {
