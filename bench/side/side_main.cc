@@ -218,8 +218,7 @@ Measurement ReadReport(const fs::path& file) {
 
 // Runs one child to its end; `postmaster` non-zero samples the server's
 // memory meanwhile.
-Measurement RunChild(const Settings& settings, const ChildArgs& args,
-                     pid_t postmaster) {
+Measurement RunChild(const ChildArgs& args, pid_t postmaster) {
   std::vector<std::string> argv = {
       fs::read_symlink("/proc/self/exe").string(),
       "--child",
@@ -266,7 +265,6 @@ Measurement RunChild(const Settings& settings, const ChildArgs& args,
   if (m.client_mib <= 0) m.client_mib = usage.ru_maxrss / 1024.0;
   m.peak_mib =
       postmaster > 0 ? std::max(server_peak, m.server_mib) : m.client_mib;
-  (void)settings;
   return m;
 }
 
@@ -302,7 +300,7 @@ void RunSystem(const Settings& settings, const std::string& system,
   auto run = [&](const std::string& op, const std::string& label) {
     args.op = op;
     args.result_file = dir / (label + "-" + op + ".result");
-    Measurement m = RunChild(settings, args, postmaster);
+    Measurement m = RunChild(args, postmaster);
     results[label][op] = m;
     return m.error.empty();
   };
