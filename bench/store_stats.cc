@@ -2,7 +2,7 @@
 // for the benchmarks' cost-per-customer figures (the C ABI has no call for
 // RocksDB's properties).
 //
-// usage: custdb-store-stats STORE_DIR
+// usage: custdb-store-stats STORE_DIR [--compact]
 //
 // Opens the store with the engine's own options, flushes every family's
 // memtable, and prints one line a family:
@@ -17,8 +17,10 @@
 // keys, key_bytes and value_bytes are counted by reading the family
 // through (exact, uncompressed); sst_bytes is the family's
 // rocksdb.total-sst-files-size after the flush, estimate_keys its
-// rocksdb.estimate-num-keys. The flush writes to the store: run it on a
-// store that no other process has open.
+// rocksdb.estimate-num-keys. --compact rewrites every family's table
+// files after the flush (a full compaction, with the engine's current
+// table options), so that sizes are those of a compacted store. Both
+// write to the store: run it on a store that no other process has open.
 #include <cinttypes>
 #include <cstdio>
 #include <memory>
@@ -45,8 +47,9 @@ uint64_t Property(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: custdb-store-stats STORE_DIR\n");
+  const bool compact = argc == 3 && std::string(argv[2]) == "--compact";
+  if (argc != 2 && !compact) {
+    std::fprintf(stderr, "usage: custdb-store-stats STORE_DIR [--compact]\n");
     return 2;
   }
   custdb::StoreOptions options;
@@ -67,6 +70,17 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "custdb-store-stats: flush %s: %s\n", kNames[i],
                    s.ToString().c_str());
       return 1;
+    }
+    if (compact) {
+      rocksdb::CompactRangeOptions whole;
+      whole.bottommost_level_compaction =
+          rocksdb::BottommostLevelCompaction::kForce;
+      s = db->CompactRange(whole, family, nullptr, nullptr);
+      if (!s.ok()) {
+        std::fprintf(stderr, "custdb-store-stats: compact %s: %s\n",
+                     kNames[i], s.ToString().c_str());
+        return 1;
+      }
     }
     uint64_t keys = 0, key_bytes = 0, value_bytes = 0;
     rocksdb::ReadOptions read;

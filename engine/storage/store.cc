@@ -6,11 +6,12 @@
 #include <vector>
 
 #include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/listener.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/table.h>
-#include <rocksdb/write_buffer_manager.h>
 #include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_buffer_manager.h>
 #include <sodium.h>
 
 #include "engine/storage/keys.h"
@@ -304,11 +305,24 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path,
   table_options.block_cache = rocksdb::NewLRUCache(options.cache_bytes);
   auto table_factory = std::shared_ptr<rocksdb::TableFactory>(
       rocksdb::NewBlockBasedTableFactory(table_options));
+  // The families read by key (records, counts) keep a Bloom filter of 10
+  // bits a key, so that a point read looks into the one table file that
+  // holds the key instead of a data block of every level (duplicate
+  // detection reads some thirty records a query). The families read by
+  // prefix scans have none: it would not help a seek and would cost
+  // memory in proportion to their many more keys.
+  rocksdb::BlockBasedTableOptions filtered_options = table_options;
+  filtered_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  auto filtered_factory = std::shared_ptr<rocksdb::TableFactory>(
+      rocksdb::NewBlockBasedTableFactory(filtered_options));
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (size_t i = 0; i < static_cast<size_t>(Family::kCount); ++i) {
     rocksdb::ColumnFamilyOptions cf;
-    cf.table_factory = table_factory;
+    cf.table_factory = i == static_cast<size_t>(Family::kRecords) ||
+                               i == static_cast<size_t>(Family::kCounters)
+                           ? filtered_factory
+                           : table_factory;
     // TransactionDB keeps flushed memtables in memory, as many as the
     // live ones, unless told otherwise: a history for checking the
     // conflicts of transactions that read at a snapshot. custdb's
