@@ -77,8 +77,8 @@ int main(int argc, char** argv) {
           rocksdb::BottommostLevelCompaction::kForce;
       s = db->CompactRange(whole, family, nullptr, nullptr);
       if (!s.ok()) {
-        std::fprintf(stderr, "custdb-store-stats: compact %s: %s\n",
-                     kNames[i], s.ToString().c_str());
+        std::fprintf(stderr, "custdb-store-stats: compact %s: %s\n", kNames[i],
+                     s.ToString().c_str());
         return 1;
       }
     }

@@ -3,8 +3,8 @@
 // store is closed, custdb-store-stats measures its trigram postings.
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -130,8 +130,8 @@ std::string TrigramCost(const fs::path& store, const fs::path& log,
 std::unordered_map<std::string, uint64_t> IdsOfKeptStore(
     custdb_store* store, uint64_t account, const Workload& workload) {
   custdb_customer_list_options filter = CUSTDB_CUSTOMER_LIST_OPTIONS_INIT;
-  filter.statuses = CUSTDB_STATUS_ACTIVE | CUSTDB_STATUS_INACTIVE |
-                    CUSTDB_STATUS_ARCHIVED;
+  filter.statuses =
+      CUSTDB_STATUS_ACTIVE | CUSTDB_STATUS_INACTIVE | CUSTDB_STATUS_ARCHIVED;
   filter.sort = CUSTDB_SORT_CREATED;
   custdb_cursor* cursor = nullptr;
   if (custdb_customer_list(&cursor, store, account, &filter, nullptr) !=
@@ -162,10 +162,10 @@ std::unordered_map<std::string, uint64_t> IdsOfKeptStore(
   std::unordered_map<std::string, uint64_t> ids;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (rows[i].second != workload.customers[i].name) {
-      throw std::runtime_error("the kept store was not loaded from this "
-                               "data set: customer " +
-                               std::to_string(rows[i].first) +
-                               " has another name");
+      throw std::runtime_error(
+          "the kept store was not loaded from this "
+          "data set: customer " +
+          std::to_string(rows[i].first) + " has another name");
     }
     ids.emplace(workload.customers[i].ref, rows[i].first);
   }
