@@ -157,6 +157,45 @@ Dataset ReadDataset(const std::string& dir) {
   return dataset;
 }
 
+namespace {
+
+std::string Trim(const std::string& text) {
+  size_t begin = text.find_first_not_of(" \t");
+  if (begin == std::string::npos) return "";
+  size_t end = text.find_last_not_of(" \t");
+  return text.substr(begin, end - begin + 1);
+}
+
+}  // namespace
+
+std::string DisplayName(const Row& row) {
+  bool company =
+      !row.kind.empty() && (row.kind[0] == 'c' || row.kind[0] == 'C');
+  if (company) return Trim(row.company_name);
+  std::string first = Trim(row.first_name);
+  std::string last = Trim(row.last_name);
+  if (first.empty()) return last;
+  if (last.empty()) return first;
+  return first + " " + last;
+}
+
+std::vector<std::string> NameWords(const std::string& name) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : name) {
+    if (c == '\'') continue;
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      word += c;
+    } else if (!word.empty()) {
+      words.push_back(word);
+      word.clear();
+    }
+  }
+  if (!word.empty()) words.push_back(word);
+  return words;
+}
+
 std::unordered_map<std::string, uint64_t> LoadIntoCustdb(
     custdb_store* store, uint64_t account, const std::string& dir) {
   return LoadIntoCustdb(store, account, dir, LoadOptions());

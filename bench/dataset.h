@@ -20,6 +20,8 @@
 //   struct Dataset { std::vector<Row> customers;
 //                    std::vector<Pair> duplicates, negatives; };
 //   Dataset ReadDataset(const std::string& dir);
+//   std::string DisplayName(const Row& row);
+//   std::vector<std::string> NameWords(const std::string& name);
 //   std::unordered_map<std::string, uint64_t> LoadIntoCustdb(
 //       custdb_store* store, uint64_t account, const std::string& dir);
 //   }
@@ -77,6 +79,15 @@ struct Dataset {
 
 // Reads flat.tsv, truth.csv and negatives.csv of a data set.
 Dataset ReadDataset(const std::string& dir);
+
+// The name every system matches, what custdb shows as the display name:
+// a company's name, or an individual's first and last name, trimmed.
+std::string DisplayName(const Row& row);
+
+// The words of a name: runs of ASCII letters and digits, lower case, an
+// apostrophe dropped (O'Neil is one word). The generator writes ASCII
+// names, so this is what custdb's folding does to them.
+std::vector<std::string> NameWords(const std::string& name);
 
 // Creates every customer of customers.tsv in `account` of an open store,
 // in file order, with its contacts and locations, and returns the

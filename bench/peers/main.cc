@@ -20,25 +20,6 @@
 namespace custdb::bench {
 namespace {
 
-std::string Trim(const std::string& text) {
-  size_t begin = text.find_first_not_of(" \t");
-  if (begin == std::string::npos) return "";
-  size_t end = text.find_last_not_of(" \t");
-  return text.substr(begin, end - begin + 1);
-}
-
-// The name every system matches: what custdb shows as the display name.
-std::string DisplayName(const Row& row) {
-  bool company =
-      !row.kind.empty() && (row.kind[0] == 'c' || row.kind[0] == 'C');
-  if (company) return Trim(row.company_name);
-  std::string first = Trim(row.first_name);
-  std::string last = Trim(row.last_name);
-  if (first.empty()) return last;
-  if (last.empty()) return first;
-  return first + " " + last;
-}
-
 Workload BuildWorkload(const std::string& dir, size_t max_queries) {
   Dataset dataset = ReadDataset(dir);
   Workload workload;

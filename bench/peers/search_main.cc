@@ -60,35 +60,10 @@ struct Kind {
   std::vector<Query> queries;
 };
 
-// Lower-case ASCII letters and digits; every other byte ends a word. The
-// generator writes ASCII names, so this is what FoldName does to them.
-std::vector<std::string> Words(const std::string& name) {
-  std::vector<std::string> words;
-  std::string word;
-  for (char c : name) {
-    if (c == '\'') continue;  // O'Neil is one word
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      word += c;
-    } else if (!word.empty()) {
-      words.push_back(word);
-      word.clear();
-    }
-  }
-  if (!word.empty()) words.push_back(word);
-  return words;
-}
-
 std::string Join(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
   return out;
-}
-
-std::string DisplayName(const Row& row) {
-  if (row.kind == "Company") return row.company_name;
-  if (row.last_name.empty()) return row.first_name;
-  return row.first_name + " " + row.last_name;
 }
 
 std::string Digits(const std::string& phone) {
@@ -109,7 +84,7 @@ std::vector<Kind> MakeQueries(const Dataset& data, size_t n) {
       {"list", {}}, {"prefix", {}}, {"last4", {}}, {"typo", {}}};
   for (size_t i = 0; i < n; ++i) kinds[0].queries.push_back({"", ""});
   while (kinds[1].queries.size() < n) {
-    auto words = Words(pick().last_name);
+    auto words = NameWords(pick().last_name);
     if (words.empty() || words[0].size() < 2) continue;
     size_t len = 2 + rng() % 3;
     kinds[1].queries.push_back({words[0].substr(0, len), ""});
@@ -119,7 +94,7 @@ std::vector<Kind> MakeQueries(const Dataset& data, size_t n) {
     if (d.size() == 10) kinds[2].queries.push_back({d.substr(6), ""});
   }
   while (kinds[3].queries.size() < n) {
-    auto words = Words(pick().last_name);
+    auto words = NameWords(pick().last_name);
     if (words.empty() || words[0].size() < 5) continue;
     std::string typo = words[0];
     if (typo[2] == typo[3]) continue;
@@ -163,7 +138,7 @@ Timing TimeAll(const Kind& kind, Fn run) {
     if (t.slowest.size() > 5) t.slowest.pop_back();
     if (!q.want.empty()) {
       for (const auto& name : names) {
-        auto words = Words(name);
+        auto words = NameWords(name);
         if (std::find(words.begin(), words.end(), q.want) != words.end()) {
           ++t.hits;
           break;
@@ -253,7 +228,7 @@ std::vector<Timing> RunSqlite(const Dataset& data, const fs::path& dir,
     for (const Row& row : data.customers) {
       ++id;
       std::string name = DisplayName(row);
-      auto words = Words(name);
+      auto words = NameWords(name);
       std::string fold = Join(words);
       std::string digits = Digits(row.phone);
       std::string last4 = digits.size() == 10 ? digits.substr(6) : "";

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "bench/dataset.h"  // NameWords, DisplayName
+
 namespace custdb::bench::side {
 
 // Every operation, in the order the parent runs them: reads first, then
@@ -139,9 +141,6 @@ class CustomerReader {
 // not ten.
 std::string PhoneDigits(const std::string& typed);
 std::string LowerAscii(const std::string& text);
-// The words of a name: runs of ASCII letters and digits, lower case, an
-// apostrophe dropped (O'Neil is one word).
-std::vector<std::string> NameWords(const std::string& name);
 // The words joined by single spaces: the sort key of the list.
 std::string NameFold(const std::string& name);
 

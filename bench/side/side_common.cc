@@ -58,23 +58,6 @@ std::string LowerAscii(const std::string& text) {
   return out;
 }
 
-std::vector<std::string> NameWords(const std::string& name) {
-  std::vector<std::string> words;
-  std::string word;
-  for (char c : name) {
-    if (c == '\'') continue;
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      word += c;
-    } else if (!word.empty()) {
-      words.push_back(word);
-      word.clear();
-    }
-  }
-  if (!word.empty()) words.push_back(word);
-  return words;
-}
-
 std::string NameFold(const std::string& name) {
   std::string fold;
   for (const std::string& word : NameWords(name)) {

@@ -88,14 +88,6 @@ std::string Trim(const std::string& text) {
   return text.substr(begin, end - begin + 1);
 }
 
-std::string DisplayName(const Row& row) {
-  if (row.kind == "Company") return Trim(row.company_name);
-  std::string first = Trim(row.first_name), last = Trim(row.last_name);
-  if (last.empty()) return first;
-  if (first.empty()) return last;
-  return first + " " + last;
-}
-
 // Writes queries.tsv (its lines are described in side.h) and returns
 // the number of customers.
 size_t WriteQueries(const Settings& settings) {
