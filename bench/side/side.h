@@ -195,4 +195,14 @@ void TimeCalls(const std::vector<Q>& queries, size_t warmup, Report& report,
   }
 }
 
+// Times creates: `create(i)` makes the i-th new customer; the first ten
+// are made untimed, then `count` more are timed one call each.
+template <typename Fn>
+void TimeCreates(size_t count, Report& report, Fn create) {
+  for (size_t i = 0; i < 10; ++i) create(i);
+  std::vector<size_t> timed;
+  for (size_t i = 0; i < count; ++i) timed.push_back(10 + i);
+  TimeCalls(timed, 0, report, create);
+}
+
 }  // namespace custdb::bench::side

@@ -394,10 +394,7 @@ int RunPostgres(const ChildArgs& args, Report& report) {
       db.Exec("COMMIT");
       return size_t{1};
     };
-    for (size_t i = 0; i < 10; ++i) create(i);
-    std::vector<size_t> timed;
-    for (size_t i = 0; i < args.creates; ++i) timed.push_back(10 + i);
-    TimeCalls(timed, 0, report, create);
+    TimeCreates(args.creates, report, create);
   } else if (op == "merge") {
     Prepared read(db, "read",
                   "SELECT display_name, name_fold, email, vip FROM customers "

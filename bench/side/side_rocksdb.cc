@@ -268,10 +268,7 @@ int RunRocksdb(const ChildArgs& args, Report& report) {
       Check(db->Write(options, &batch), "write");
       return size_t{1};
     };
-    for (size_t i = 0; i < 10; ++i) create(i);
-    std::vector<size_t> timed;
-    for (size_t i = 0; i < args.creates; ++i) timed.push_back(10 + i);
-    TimeCalls(timed, 0, report, create);
+    TimeCreates(args.creates, report, create);
   } else if (op == "merge") {
     // Both records read; the survivor rewritten; the duplicate's record
     // and name keys deleted, its phone and email pointed at the survivor,
