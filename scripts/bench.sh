@@ -91,10 +91,16 @@ rocksdb=$(dpkg-query -W -f='${Version}' librocksdb-dev 2>/dev/null || true)
 } >"$report"
 
 # The chart needs matplotlib (Debian's python3-matplotlib).
+charted=0
 for python in /usr/bin/python3 python3; do
   if "$python" -c 'import matplotlib' 2>/dev/null; then
     "$python" "$root/bench/side/chart.py" "$table" "$chart"
+    charted=1
     break
   fi
 done
+if [ "$charted" -eq 0 ]; then
+  echo "bench.sh: no chart written, $chart is left as it was: matplotlib" \
+    "is missing (scripts/setup.sh installs python3-matplotlib)" >&2
+fi
 cat "$report"
