@@ -272,4 +272,21 @@ std::unordered_map<std::string, uint64_t> LoadIntoCustdb(
   return ids;
 }
 
+class RecordConverter::Impl {
+ public:
+  explicit Impl(const LoadOptions& options) : converter(options) {}
+  JsonConverter converter;
+};
+
+RecordConverter::RecordConverter(const LoadOptions& options)
+    : impl_(std::make_unique<Impl>(options)) {}
+
+RecordConverter::~RecordConverter() = default;
+
+std::string_view RecordConverter::Convert(const std::string& type,
+                                          std::string_view json,
+                                          const std::string& where) {
+  return impl_->converter.Convert(type, json.data(), json.size(), where);
+}
+
 }  // namespace custdb::bench

@@ -26,7 +26,8 @@
 //       custdb_store* store, uint64_t account, const std::string& dir);
 //   }
 //
-// plus an overload of LoadIntoCustdb that takes LoadOptions.
+// plus an overload of LoadIntoCustdb that takes LoadOptions, and
+// RecordConverter, the JSON to FlatBuffers conversion it uses.
 //
 // Both functions throw std::runtime_error, naming the file and line, when
 // a file is missing or malformed or a call of the C ABI fails. Neither
@@ -35,7 +36,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -116,5 +119,24 @@ struct LoadOptions {
 std::unordered_map<std::string, uint64_t> LoadIntoCustdb(
     custdb_store* store, uint64_t account, const std::string& dir,
     const LoadOptions& options);
+
+// The JSON of a record type as FlatBuffers bytes, converted as
+// LoadIntoCustdb converts each line (see LoadOptions).
+class RecordConverter {
+ public:
+  explicit RecordConverter(const LoadOptions& options = LoadOptions());
+  ~RecordConverter();
+  RecordConverter(const RecordConverter&) = delete;
+  RecordConverter& operator=(const RecordConverter&) = delete;
+
+  // The bytes of `json` as a `type`, valid until the next call; throws,
+  // naming `where`, when the JSON is not one.
+  std::string_view Convert(const std::string& type, std::string_view json,
+                           const std::string& where);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace custdb::bench

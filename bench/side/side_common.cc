@@ -1,14 +1,13 @@
 #include <dirent.h>
 #include <flatbuffers/flatbuffers.h>
-#include <flatbuffers/idl.h>
 
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iterator>
-#include <map>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include "custdb_generated.h"
 #include "side.h"
@@ -142,25 +141,11 @@ uint64_t TableFileBytes(const std::string& dir) {
 struct CustomerReader::State {
   std::ifstream file;
   std::string path;
-  std::string schema;
-  std::map<std::string, std::unique_ptr<flatbuffers::Parser>> parsers;
+  RecordConverter converter;
   std::string line;
   bool have_line = false;
   size_t line_number = 0;
   int64_t next_id = 1;
-
-  flatbuffers::Parser& ParserFor(const std::string& type) {
-    auto it = parsers.find(type);
-    if (it != parsers.end()) return *it->second;
-    flatbuffers::IDLOptions idl;
-    idl.strict_json = true;
-    idl.natural_utf8 = true;
-    auto parser = std::make_unique<flatbuffers::Parser>(idl);
-    if (!parser->Parse(schema.c_str()) || !parser->SetRootType(type.c_str())) {
-      throw std::runtime_error("the schema has no table " + type);
-    }
-    return *parsers.emplace(type, std::move(parser)).first->second;
-  }
 
   // Parses the current line: its ref and type, and its record's bytes.
   void Parse(std::string* ref, std::string* type, std::string* bytes) {
@@ -172,14 +157,9 @@ struct CustomerReader::State {
     }
     *ref = line.substr(0, tab1);
     *type = line.substr(tab1 + 1, tab2 - tab1 - 1);
-    flatbuffers::Parser& parser = ParserFor(*type);
-    if (!parser.ParseJson(line.c_str() + tab2 + 1)) {
-      throw std::runtime_error(path + ":" + std::to_string(line_number) +
-                               ": not JSON of a " + *type);
-    }
-    bytes->assign(
-        reinterpret_cast<const char*>(parser.builder_.GetBufferPointer()),
-        parser.builder_.GetSize());
+    bytes->assign(converter.Convert(*type,
+                                    std::string_view(line).substr(tab2 + 1),
+                                    path + ":" + std::to_string(line_number)));
   }
 };
 
@@ -190,10 +170,6 @@ CustomerReader::CustomerReader(const std::string& data_dir)
   if (!state_->file) {
     throw std::runtime_error(state_->path + ": cannot be opened");
   }
-  std::ifstream schema(CUSTDB_SCHEMA_FILE);
-  if (!schema) throw std::runtime_error("cannot read the schema");
-  state_->schema.assign(std::istreambuf_iterator<char>(schema),
-                        std::istreambuf_iterator<char>());
 }
 
 CustomerReader::~CustomerReader() = default;
