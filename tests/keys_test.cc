@@ -124,4 +124,24 @@ TEST_CASE("a damaged resume token is refused") {
   CHECK_FALSE(DecodeResumeToken(token.substr(0, 10), 1, 42, 7).ok());
 }
 
+TEST_CASE("the exact-value prefix is a phone's or an email's whole value") {
+  std::string value("a\0b", 3);  // a NUL inside the value is escaped
+  std::string prefix = IndexValuePrefix(9, IndexTag::kEmail, value);
+  for (std::string key :
+       {IndexKey(9, IndexTag::kEmail, value, 5),
+        ChildIndexKey(9, IndexTag::kContactEmail, value, 5, 6),
+        PhoneLockKey(9, value)}) {
+    auto length = ExactValuePrefixLength(key);
+    REQUIRE(length.has_value());
+    CHECK(*length == prefix.size());
+    CHECK(key.substr(9, *length - 9) == prefix.substr(9));
+  }
+  // Other indexes, and a seek to the beginning of a value, have none.
+  CHECK_FALSE(ExactValuePrefixLength(IndexKey(9, IndexTag::kName, value, 5)));
+  CHECK_FALSE(ExactValuePrefixLength(
+      IndexValueStartPrefix(9, IndexTag::kPhone, "+1415")));
+  CHECK_FALSE(ExactValuePrefixLength(IndexPrefix(9, IndexTag::kPhone)));
+  CHECK_FALSE(ExactValuePrefixLength(""));
+}
+
 }  // namespace custdb::keys

@@ -152,8 +152,8 @@ class Checker {
   std::unique_ptr<rocksdb::Iterator> Scan(Family family) {
     // The checker is meant for a quiet store (maintenance, tests); each
     // family is read in one pass of its own, not from one snapshot.
-    return std::unique_ptr<rocksdb::Iterator>(store_->db()->NewIterator(
-        rocksdb::ReadOptions(), store_->family(family)));
+    return std::unique_ptr<rocksdb::Iterator>(
+        store_->db()->NewIterator(TotalOrderRead(), store_->family(family)));
   }
 
   Status ScanRecords() {

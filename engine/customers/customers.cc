@@ -104,23 +104,29 @@ Result<std::optional<std::string>> ReadCustomer(Store* store,
   return std::optional<std::string>(std::move(value));
 }
 
+// An iterator over the indexes family for the scans of single values'
+// entries (ScanIndex, ScanContactIndex), through `txn` when it is not
+// null: they may use the family's prefix filter, as they stop at the end
+// of the value's entries. One iterator serves several such scans.
+std::unique_ptr<rocksdb::Iterator> ValueScanIterator(
+    Store* store, rocksdb::Transaction* txn) {
+  rocksdb::ReadOptions ro;
+  auto* family = store->family(Family::kIndexes);
+  return std::unique_ptr<rocksdb::Iterator>(
+      txn != nullptr ? txn->GetIterator(ro, family)
+                     : store->db()->NewIterator(ro, family));
+}
+
 // The ids of an index value, in id order, above `after_id`.
-Result<std::vector<uint64_t>> ScanIndex(Store* store, rocksdb::Transaction* txn,
+Result<std::vector<uint64_t>> ScanIndex(rocksdb::Iterator* it,
                                         uint64_t account_id, IndexTag tag,
                                         std::string_view value,
                                         uint64_t after_id, size_t limit) {
   std::string prefix = keys::IndexValuePrefix(account_id, tag, value);
-  std::string end = keys::PrefixEnd(prefix);
-  rocksdb::Slice upper(end);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper;
-  auto* family = store->family(Family::kIndexes);
-  std::unique_ptr<rocksdb::Iterator> it(
-      txn != nullptr ? txn->GetIterator(ro, family)
-                     : store->db()->NewIterator(ro, family));
   std::vector<uint64_t> ids;
   it->Seek(keys::IndexKey(account_id, tag, value, after_id + 1));
-  for (; it->Valid() && ids.size() < limit; it->Next()) {
+  for (; it->Valid() && it->key().starts_with(prefix) && ids.size() < limit;
+       it->Next()) {
     auto entry = keys::ParseIndexKey(it->key().ToStringView());
     if (!entry) return Status::Corruption("an index key is damaged");
     ids.push_back(entry->customer_id);
@@ -197,19 +203,13 @@ Status MirrorOntoPrimaryContact(Store* store, rocksdb::Transaction* txn,
 // customer id order, above `after_id`: at most `limit` customers, each
 // with the ids of its contacts that matched.
 using ContactHits = std::vector<std::pair<uint64_t, std::vector<uint64_t>>>;
-Result<ContactHits> ScanContactIndex(Store* store, uint64_t account_id,
+Result<ContactHits> ScanContactIndex(rocksdb::Iterator* it, uint64_t account_id,
                                      IndexTag tag, std::string_view value,
                                      uint64_t after_id, size_t limit) {
   std::string prefix = keys::IndexValuePrefix(account_id, tag, value);
-  std::string end = keys::PrefixEnd(prefix);
-  rocksdb::Slice upper(end);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(
-      store->db()->NewIterator(ro, store->family(Family::kIndexes)));
   ContactHits hits;
   it->Seek(keys::ChildIndexKey(account_id, tag, value, after_id + 1, 0));
-  for (; it->Valid(); it->Next()) {
+  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
     auto entry = keys::ParseChildIndexKey(it->key().ToStringView());
     if (!entry) return Status::Corruption("a contact index key is damaged");
     if (hits.empty() || hits.back().first != entry->customer_id) {
@@ -297,8 +297,9 @@ constexpr size_t kPhoneOwnersCompared = 64;
 Result<std::optional<std::string>> Customers::OwnerWithAgreeingName(
     rocksdb::Transaction* txn, uint64_t account_id,
     const fb::CustomerT& customer) {
-  auto owners = ScanIndex(store_, txn, account_id, IndexTag::kPhone,
-                          customer.phone, 0, kPhoneOwnersCompared);
+  auto owners =
+      ScanIndex(ValueScanIterator(store_, txn).get(), account_id,
+                IndexTag::kPhone, customer.phone, 0, kPhoneOwnersCompared);
   if (!owners.ok()) return owners.status();
   if (owners->empty()) return std::optional<std::string>();
   NameProfile wanted = NameProfileOf(customer);
@@ -585,12 +586,13 @@ Result<Page> Customers::Find(uint64_t account_id, Lookup by,
   // index of its contacts, merged: the first limit + 1 distinct ids of
   // the union are among the first limit + 1 of each.
   bool phone = by == Lookup::kPhone;
-  auto own = ScanIndex(store_, nullptr, account_id,
+  auto it = ValueScanIterator(store_, nullptr);
+  auto own = ScanIndex(it.get(), account_id,
                        phone ? IndexTag::kPhone : IndexTag::kEmail, key,
                        after_id, limit + 1);
   if (!own.ok()) return own.status();
   auto contacts = ScanContactIndex(
-      store_, account_id,
+      it.get(), account_id,
       phone ? IndexTag::kContactPhone : IndexTag::kContactEmail, key, after_id,
       limit + 1);
   if (!contacts.ok()) return contacts.status();

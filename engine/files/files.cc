@@ -492,7 +492,7 @@ Result<size_t> Files::RecoverPendingFiles() {
   std::vector<keys::PendingFileParts> pending;
   {
     std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(
-        rocksdb::ReadOptions(), store_->family(Family::kIndexes)));
+        TotalOrderRead(), store_->family(Family::kIndexes)));
     it->SeekToFirst();
     while (it->Valid()) {
       if (it->key().size() < 8) {

@@ -244,7 +244,7 @@ Result<Page> Links::List(uint64_t account_id, uint64_t customer_id,
   }
   std::string end = keys::PrefixEnd(prefix);
   rocksdb::Slice upper(end);
-  rocksdb::ReadOptions ro;
+  rocksdb::ReadOptions ro = TotalOrderRead();
   ro.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(
       store_->db()->NewIterator(ro, store_->family(Family::kIndexes)));

@@ -232,7 +232,7 @@ Result<std::vector<uint64_t>> Locations::CustomersAtAddress(
       keys::IndexValuePrefix(account_id, IndexTag::kAddress, address_key);
   std::string end = keys::PrefixEnd(prefix);
   rocksdb::Slice upper(end);
-  rocksdb::ReadOptions ro;
+  rocksdb::ReadOptions ro = TotalOrderRead();
   ro.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(
       store_->db()->NewIterator(ro, store_->family(Family::kIndexes)));

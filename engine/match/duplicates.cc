@@ -524,6 +524,7 @@ Status ScanGroups(Store* store, const rocksdb::ReadOptions& base,
     open[i].end = keys::PrefixEnd(prefix);
     open[i].upper = rocksdb::Slice(open[i].end);
     rocksdb::ReadOptions ro = base;
+    ro.total_order_seek = true;  // from one value's entries to the next
     ro.iterate_upper_bound = &open[i].upper;
     open[i].it.reset(
         store->db()->NewIterator(ro, store->family(Family::kIndexes)));

@@ -542,6 +542,28 @@ std::string AccountPrefix(uint64_t account_id) {
   return KeyBuilder(account_id).Take();
 }
 
+std::optional<size_t> ExactValuePrefixLength(std::string_view key) {
+  constexpr size_t kValueStart = 9;  // the account id and the tag
+  if (key.size() < kValueStart + 2) return std::nullopt;
+  switch (static_cast<IndexTag>(key[8])) {
+    case IndexTag::kPhone:
+    case IndexTag::kEmail:
+    case IndexTag::kContactPhone:
+    case IndexTag::kContactEmail:
+    case IndexTag::kPhoneLock:
+      break;
+    default:
+      return std::nullopt;
+  }
+  // An escaped 00 is followed by FF, so the first 00 01 ends the value.
+  for (size_t i = kValueStart; i + 1 < key.size(); ++i) {
+    if (key[i] != '\0') continue;
+    if (key[i + 1] == '\x01') return i + 2;
+    ++i;  // the FF of an escaped 00
+  }
+  return std::nullopt;
+}
+
 std::string PrefixEnd(std::string_view prefix) {
   std::string end(prefix);
   while (!end.empty()) {

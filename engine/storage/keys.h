@@ -367,6 +367,14 @@ std::string IndexValueStartPrefix(uint64_t account_id, IndexTag tag,
 // The prefix of everything an account holds in any family.
 std::string AccountPrefix(uint64_t account_id);
 
+// The length of the exact-value prefix of an indexes-family key: the
+// account, the tag and the whole value of a phone or email entry
+// (kPhone, kEmail, kContactPhone, kContactEmail) or of a phone's lock,
+// through the value's terminator. nullopt for every other key, and for a
+// key whose value is not terminated (a seek to the start of a value).
+// The indexes family filters seeks by this prefix (engine/storage/store.cc).
+std::optional<size_t> ExactValuePrefixLength(std::string_view key);
+
 // The smallest key greater than every key that starts with `prefix`, or
 // an empty string when there is none (a prefix of all FF bytes).
 std::string PrefixEnd(std::string_view prefix);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/listener.h>
 #include <rocksdb/merge_operator.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_buffer_manager.h>
@@ -54,6 +56,30 @@ class CounterAddOperator : public rocksdb::AssociativeMergeOperator {
  private:
   static uint64_t Decode(const rocksdb::Slice& s) {
     return s.size() == 8 ? keys::GetBigEndian64(s.data()) : 0;
+  }
+};
+
+// The exact-value prefix of an indexes-family key (a phone's or an
+// email's entries, keys::ExactValuePrefixLength): the family's filter
+// holds these prefixes, so that a lookup by phone or email passes over
+// every table file without that value instead of reading a block of
+// each. A seek uses the filter unless its ReadOptions ask for total
+// order, and then finds nothing past the entries of the value it seeks
+// to; only the scans of one value's entries may do that (ScanIndex and
+// the like), every other iterator over the family reads in total order.
+class ExactValuePrefix : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "custdb.ExactValuePrefix.1"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), *Length(key));
+  }
+  bool InDomain(const rocksdb::Slice& key) const override {
+    return Length(key).has_value();
+  }
+
+ private:
+  static std::optional<size_t> Length(const rocksdb::Slice& key) {
+    return keys::ExactValuePrefixLength(key.ToStringView());
   }
 };
 
@@ -309,13 +335,20 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path,
   // The families read by key (records, counts) keep a Bloom filter of 10
   // bits a key, so that a point read looks into the one table file that
   // holds the key instead of a data block of every level (duplicate
-  // detection reads some thirty records a query). The families read by
-  // prefix scans have none: it would not help a seek and would cost
-  // memory in proportion to their many more keys.
+  // detection reads some thirty records a query). The indexes family
+  // keeps one of its exact-value prefixes alone (ExactValuePrefix): a
+  // few of its keys a customer, where a filter of every key would cost
+  // memory in proportion to some twenty. The other families are read by
+  // prefix scans and have none.
   rocksdb::BlockBasedTableOptions filtered_options = table_options;
   filtered_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   auto filtered_factory = std::shared_ptr<rocksdb::TableFactory>(
       rocksdb::NewBlockBasedTableFactory(filtered_options));
+  rocksdb::BlockBasedTableOptions prefix_options = filtered_options;
+  prefix_options.whole_key_filtering = false;
+  auto prefix_factory = std::shared_ptr<rocksdb::TableFactory>(
+      rocksdb::NewBlockBasedTableFactory(prefix_options));
+  auto exact_value_prefix = std::make_shared<ExactValuePrefix>();
 
   // The last level of a family holds most of its data and is rewritten
   // least: it is compressed with ZSTD, a quarter smaller than the Snappy
@@ -338,6 +371,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path,
                                i == static_cast<size_t>(Family::kCounters)
                            ? filtered_factory
                            : table_factory;
+    if (i == static_cast<size_t>(Family::kIndexes)) {
+      cf.table_factory = prefix_factory;
+      cf.prefix_extractor = exact_value_prefix;
+    }
     // TransactionDB keeps flushed memtables in memory, as many as the
     // live ones, unless told otherwise: a history for checking the
     // conflicts of transactions that read at a snapshot. custdb's

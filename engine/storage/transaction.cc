@@ -145,7 +145,7 @@ Result<std::vector<std::string>> ScanKeys(
     const std::string& prefix, const std::string& after, size_t limit) {
   std::string end = keys::PrefixEnd(prefix);
   rocksdb::Slice upper(end);
-  rocksdb::ReadOptions ro;
+  rocksdb::ReadOptions ro = TotalOrderRead();
   if (!end.empty()) ro.iterate_upper_bound = &upper;
   auto* handle = store->family(family);
   std::unique_ptr<rocksdb::Iterator> it(

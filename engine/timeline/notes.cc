@@ -181,7 +181,7 @@ Result<Page> Notes::List(uint64_t account_id, uint64_t customer_id,
   // The list entries and the records are read from one snapshot, so every
   // entry read has its record.
   rocksdb::ManagedSnapshot snapshot(store_->db());
-  rocksdb::ReadOptions ro;
+  rocksdb::ReadOptions ro = TotalOrderRead();
   ro.snapshot = snapshot.snapshot();
   std::string prefix =
       keys::ChildPrefix(account_id, customer_id, RecordTag::kNote);
