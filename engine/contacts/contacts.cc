@@ -54,42 +54,49 @@ Result<uint64_t> CustomerOfContact(const std::string& bytes, uint64_t id) {
 
 Result<std::string> Contacts::Add(uint64_t account_id, uint64_t customer_id,
                                   const fb::ContactDraft& draft) {
+  return InTransaction<std::string>(
+      store_, [&](rocksdb::Transaction* txn) -> Result<std::string> {
+        auto record = AddInTransaction(txn, account_id, customer_id, draft);
+        if (!record.ok()) return record;
+        auto s = txn->Commit();
+        if (!s.ok()) return FromRocks(s, "adding a contact");
+        return record;
+      });
+}
+
+Result<std::string> Contacts::AddInTransaction(rocksdb::Transaction* txn,
+                                               uint64_t account_id,
+                                               uint64_t customer_id,
+                                               const fb::ContactDraft& draft) {
   CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, customer_id));
   fb::ContactT contact = ContactFromDraft(draft);
   CUSTDB_RETURN_IF_ERROR(NormalizeContact(&contact));
   auto id = store_->AllocateId();
   if (!id.ok()) return id.status();
-
-  return InTransaction<std::string>(
-      store_, [&](rocksdb::Transaction* txn) -> Result<std::string> {
-        auto customer = customers_->LockForChild(txn, account_id, customer_id);
-        if (!customer.ok()) return customer.status();
-        fb::ContactT added = contact;
-        added.id = *id;
-        added.account_id = account_id;
-        added.customer_id = customer_id;
-        added.created_at_ms = NowMs();
-        added.updated_at_ms = added.created_at_ms;
-        added.version = 1;
-        uint64_t old_primary = customer->primary_contact_id;
-        added.primary = contact.primary || old_primary == 0;
-        if (added.primary && old_primary != 0) {
-          CUSTDB_RETURN_IF_ERROR(
-              SetPrimaryFlag(store_, txn, account_id, old_primary, false));
-        }
-        auto record = WriteContact(store_, txn, nullptr, &added);
-        if (!record.ok()) return record.status();
-        if (added.primary) {
-          fb::CustomerT after = *customer;
-          after.primary_contact_id = added.id;
-          CUSTDB_RETURN_IF_ERROR(
-              customers_->WriteInTransaction(txn, *customer, after, true)
-                  .status());
-        }
-        auto s = txn->Commit();
-        if (!s.ok()) return FromRocks(s, "adding a contact");
-        return std::move(*record);
-      });
+  auto customer = customers_->LockForChild(txn, account_id, customer_id);
+  if (!customer.ok()) return customer.status();
+  fb::ContactT added = contact;
+  added.id = *id;
+  added.account_id = account_id;
+  added.customer_id = customer_id;
+  added.created_at_ms = NowMs();
+  added.updated_at_ms = added.created_at_ms;
+  added.version = 1;
+  uint64_t old_primary = customer->primary_contact_id;
+  added.primary = contact.primary || old_primary == 0;
+  if (added.primary && old_primary != 0) {
+    CUSTDB_RETURN_IF_ERROR(
+        SetPrimaryFlag(store_, txn, account_id, old_primary, false));
+  }
+  auto record = WriteContact(store_, txn, nullptr, &added);
+  if (!record.ok()) return record.status();
+  if (added.primary) {
+    fb::CustomerT after = *customer;
+    after.primary_contact_id = added.id;
+    CUSTDB_RETURN_IF_ERROR(
+        customers_->WriteInTransaction(txn, *customer, after, true).status());
+  }
+  return record;
 }
 
 Result<std::string> Contacts::Get(uint64_t account_id, uint64_t contact_id) {

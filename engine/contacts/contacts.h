@@ -36,6 +36,11 @@ class Contacts {
   // kNotFound when the customer is not in this account.
   Result<std::string> Add(uint64_t account_id, uint64_t customer_id,
                           const fb::ContactDraft& draft);
+  // Add inside `txn`, which the caller commits (an import).
+  Result<std::string> AddInTransaction(rocksdb::Transaction* txn,
+                                       uint64_t account_id,
+                                       uint64_t customer_id,
+                                       const fb::ContactDraft& draft);
 
   // The stored record; kNotFound when the id is not a contact of this
   // account.

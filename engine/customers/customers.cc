@@ -325,94 +325,109 @@ Result<std::optional<std::string>> Customers::OwnerWithAgreeingName(
   return std::optional<std::string>();
 }
 
+Result<NewCustomer> Customers::PrepareCreate(const fb::CustomerDraft& draft) {
+  NewCustomer prepared;
+  prepared.customer = CustomerFromDraft(draft);
+  CUSTDB_RETURN_IF_ERROR(NormalizeCustomer(&prepared.customer));
+  auto contact = FirstContact(prepared.customer, draft);
+  if (!contact.ok()) return contact.status();
+  prepared.first_contact = std::move(*contact);
+  auto id = store_->AllocateId();
+  if (!id.ok()) return id.status();
+  prepared.customer.id = *id;
+  if (prepared.first_contact) {
+    auto contact_id = store_->AllocateId();
+    if (!contact_id.ok()) return contact_id.status();
+    prepared.first_contact->id = *contact_id;
+  }
+  return prepared;
+}
+
 Result<CreateResult> Customers::Create(uint64_t account_id,
                                        const fb::CustomerDraft& draft,
                                        const CreateOptions& options) {
   if (account_id == 0) {
     return Status::InvalidArgument("account_id: must not be 0");
   }
-  fb::CustomerT customer = CustomerFromDraft(draft);
-  CUSTDB_RETURN_IF_ERROR(NormalizeCustomer(&customer));
-  auto contact = FirstContact(customer, draft);
-  if (!contact.ok()) return contact.status();
-  auto id = store_->AllocateId();
-  if (!id.ok()) return id.status();
-  if (contact->has_value()) {
-    auto contact_id = store_->AllocateId();
-    if (!contact_id.ok()) return contact_id.status();
-    (*contact)->id = *contact_id;
-  }
-
+  auto prepared = PrepareCreate(draft);
+  if (!prepared.ok()) return prepared.status();
   return InTransaction<CreateResult>(
       store_, [&](rocksdb::Transaction* txn) -> Result<CreateResult> {
-        // Locks: a create takes its phone, then the customer-number
-        // counter, then only fresh keys (its record, its first contact);
-        // an update takes its record, then its phones in sorted order,
-        // then an individual's primary contact. No transaction waits for
-        // a record or the counter while holding a phone another waits on
-        // in the other order, and a customer's contacts are locked only
-        // by holders of the customer's own lock, so none of them can
-        // deadlock (and RocksDB's detector backs this up). A merge takes
-        // its two customers in ascending id order, then the duplicate's
-        // phone, like an update (engine/merge/merge.h).
-        std::string lock_value;
-        auto s = txn->GetForUpdate(
-            rocksdb::ReadOptions(), store_->family(Family::kIndexes),
-            keys::PhoneLockKey(account_id, customer.phone), &lock_value);
-        if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "create");
-
-        if (!options.allow_duplicate_phone) {
-          auto existing = OwnerWithAgreeingName(txn, account_id, customer);
-          if (!existing.ok()) return existing.status();
-          if (existing->has_value()) {
-            return CreateResult{std::move(**existing), true};
-          }
-        }
-
-        std::string number_value;
-        auto number_key =
-            keys::CounterKey(account_id, CounterTag::kCustomerNumber);
-        auto* counters = store_->family(Family::kCounters);
-        s = txn->GetForUpdate(rocksdb::ReadOptions(), counters, number_key,
-                              &number_value);
-        if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "create");
-        uint64_t number = number_value.size() == 8
-                              ? keys::GetBigEndian64(number_value.data())
-                              : 0;
-        customer.number = number + 1;
-        s = txn->Put(counters, number_key,
-                     EncodeCounter(static_cast<int64_t>(customer.number)));
+        auto created = CreateInTransaction(txn, account_id, *prepared, options);
+        if (!created.ok() || created->existed) return created;
+        auto s = txn->Commit();
         if (!s.ok()) return FromRocks(s, "create");
-
-        customer.id = *id;
-        customer.account_id = account_id;
-        customer.created_at_ms = NowMs();
-        customer.updated_at_ms = customer.created_at_ms;
-        customer.last_activity_at_ms = customer.created_at_ms;
-        customer.version = 1;
-        if (contact->has_value()) {
-          // The first contact commits with its customer.
-          fb::ContactT first = **contact;
-          first.account_id = account_id;
-          first.customer_id = customer.id;
-          first.created_at_ms = customer.created_at_ms;
-          first.updated_at_ms = customer.created_at_ms;
-          first.version = 1;
-          first.primary = true;
-          auto written = WriteContact(store_, txn, nullptr, &first,
-                                      /*customer_is_new=*/true);
-          if (!written.ok()) return written.status();
-          customer.primary_contact_id = first.id;
-        }
-        std::string record = PackRecord(customer);
-        s = txn->Put(store_->family(Family::kRecords),
-                     keys::CustomerKey(account_id, customer.id), record);
-        if (!s.ok()) return FromRocks(s, "create");
-        CUSTDB_RETURN_IF_ERROR(WriteDerived(store_, txn, nullptr, &customer));
-        s = txn->Commit();
-        if (!s.ok()) return FromRocks(s, "create");
-        return CreateResult{std::move(record), false};
+        return created;
       });
+}
+
+Result<CreateResult> Customers::CreateInTransaction(
+    rocksdb::Transaction* txn, uint64_t account_id, const NewCustomer& prepared,
+    const CreateOptions& options) {
+  // Locks: a create takes its phone, then the customer-number counter,
+  // then only fresh keys (its record, its first contact); an update
+  // takes its record, then its phones in sorted order, then an
+  // individual's primary contact. No transaction waits for a record or
+  // the counter while holding a phone another waits on in the other
+  // order, and a customer's contacts are locked only by holders of the
+  // customer's own lock, so none of them can deadlock (and RocksDB's
+  // detector backs this up). A merge takes its two customers in
+  // ascending id order, then the duplicate's phone, like an update
+  // (engine/merge/merge.h). An import takes the phones of all its rows
+  // first, in sorted order (engine/customers/import.h).
+  fb::CustomerT customer = prepared.customer;
+  std::string lock_value;
+  auto s = txn->GetForUpdate(
+      rocksdb::ReadOptions(), store_->family(Family::kIndexes),
+      keys::PhoneLockKey(account_id, customer.phone), &lock_value);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "create");
+
+  if (!options.allow_duplicate_phone) {
+    auto existing = OwnerWithAgreeingName(txn, account_id, customer);
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) {
+      return CreateResult{std::move(**existing), true};
+    }
+  }
+
+  std::string number_value;
+  auto number_key = keys::CounterKey(account_id, CounterTag::kCustomerNumber);
+  auto* counters = store_->family(Family::kCounters);
+  s = txn->GetForUpdate(rocksdb::ReadOptions(), counters, number_key,
+                        &number_value);
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "create");
+  uint64_t number =
+      number_value.size() == 8 ? keys::GetBigEndian64(number_value.data()) : 0;
+  customer.number = number + 1;
+  s = txn->Put(counters, number_key,
+               EncodeCounter(static_cast<int64_t>(customer.number)));
+  if (!s.ok()) return FromRocks(s, "create");
+
+  customer.account_id = account_id;
+  customer.created_at_ms = NowMs();
+  customer.updated_at_ms = customer.created_at_ms;
+  customer.last_activity_at_ms = customer.created_at_ms;
+  customer.version = 1;
+  if (prepared.first_contact) {
+    // The first contact commits with its customer.
+    fb::ContactT first = *prepared.first_contact;
+    first.account_id = account_id;
+    first.customer_id = customer.id;
+    first.created_at_ms = customer.created_at_ms;
+    first.updated_at_ms = customer.created_at_ms;
+    first.version = 1;
+    first.primary = true;
+    auto written = WriteContact(store_, txn, nullptr, &first,
+                                /*customer_is_new=*/true);
+    if (!written.ok()) return written.status();
+    customer.primary_contact_id = first.id;
+  }
+  std::string record = PackRecord(customer);
+  s = txn->Put(store_->family(Family::kRecords),
+               keys::CustomerKey(account_id, customer.id), record);
+  if (!s.ok()) return FromRocks(s, "create");
+  CUSTDB_RETURN_IF_ERROR(WriteDerived(store_, txn, nullptr, &customer));
+  return CreateResult{std::move(record), false};
 }
 
 Result<std::string> Customers::Get(uint64_t account_id, uint64_t customer_id) {

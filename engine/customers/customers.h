@@ -28,6 +28,13 @@ struct CreateResult {
   bool existed = false;  // the phone and name matched this customer
 };
 
+// A draft normalized, with the ids of the customer and of its first
+// contact (none for a company's draft that names no contact) handed out.
+struct NewCustomer {
+  fb::CustomerT customer;
+  std::optional<fb::ContactT> first_contact;
+};
+
 // Which exact index a lookup reads.
 enum class Lookup { kPhone, kEmail };
 
@@ -52,6 +59,16 @@ class Customers {
   Result<CreateResult> Create(uint64_t account_id,
                               const fb::CustomerDraft& draft,
                               const CreateOptions& options);
+
+  // Create in two steps, for the callers that write more in the same
+  // transaction (an import): PrepareCreate normalizes the draft and hands
+  // out its ids; CreateInTransaction does the rest inside `txn`, which
+  // the caller commits (nothing is written when `existed` is set).
+  Result<NewCustomer> PrepareCreate(const fb::CustomerDraft& draft);
+  Result<CreateResult> CreateInTransaction(rocksdb::Transaction* txn,
+                                           uint64_t account_id,
+                                           const NewCustomer& prepared,
+                                           const CreateOptions& options);
 
   // The stored record. The id of a customer merged into another resolves
   // to the survivor's record, through any chain of merges. kNotFound when

@@ -105,54 +105,85 @@ Status CheckExternalId(std::string_view external_id) {
 
 Result<std::string> Links::Add(uint64_t account_id, uint64_t customer_id,
                                const fb::LinkDraft& draft) {
+  return InTransaction<std::string>(
+      store_, [&](rocksdb::Transaction* txn) -> Result<std::string> {
+        bool existed = false;
+        auto record =
+            AddInTransaction(txn, account_id, customer_id, draft, &existed);
+        if (!record.ok() || existed) return record;
+        auto s = txn->Commit();
+        if (!s.ok()) return FromRocks(s, "adding a link");
+        return record;
+      });
+}
+
+Result<std::string> Links::AddInTransaction(rocksdb::Transaction* txn,
+                                            uint64_t account_id,
+                                            uint64_t customer_id,
+                                            const fb::LinkDraft& draft,
+                                            bool* existed) {
+  *existed = false;
   CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, customer_id));
   auto kind = NormalizeLinkKind(FlatString(draft.kind()));
   if (!kind.ok()) return kind.status();
   std::string external_id = FlatString(draft.external_id());
   CUSTDB_RETURN_IF_ERROR(CheckExternalId(external_id));
+  // Locks: the target key, then the customer. Every link call takes
+  // its target first, so two calls cannot wait on each other in a
+  // cycle through these keys.
+  std::string target_key = keys::LinkTargetKey(account_id, *kind, external_id);
+  auto holder = ReadInTransaction(store_, txn, Family::kIndexes, target_key,
+                                  /*for_update=*/true);
+  if (!holder.ok()) return holder.status();
+  if (holder->has_value()) {
+    if ((*holder)->size() != 8) {
+      return Status::Corruption("link: the stored target is damaged");
+    }
+    uint64_t owner = keys::GetBigEndian64((*holder)->data());
+    if (owner != customer_id) {
+      return Status::Conflict("link: already linked to customer " +
+                              std::to_string(owner));
+    }
+    auto existing =
+        ReadLink(store_, txn,
+                 keys::LinkKey(account_id, customer_id, *kind, external_id));
+    if (existing.status().IsNotFound()) {
+      return Status::Corruption("link: the target names a missing link");
+    }
+    *existed = true;
+    return existing;
+  }
+  auto customer = customers_->LockForChild(txn, account_id, customer_id);
+  if (!customer.ok()) return customer.status();
 
-  return InTransaction<std::string>(
-      store_, [&](rocksdb::Transaction* txn) -> Result<std::string> {
-        // Locks: the target key, then the customer. Every link call takes
-        // its target first, so two calls cannot wait on each other in a
-        // cycle through these keys.
-        std::string target_key =
-            keys::LinkTargetKey(account_id, *kind, external_id);
-        auto holder = ReadInTransaction(store_, txn, Family::kIndexes,
-                                        target_key, /*for_update=*/true);
-        if (!holder.ok()) return holder.status();
-        if (holder->has_value()) {
-          if ((*holder)->size() != 8) {
-            return Status::Corruption("link: the stored target is damaged");
-          }
-          uint64_t owner = keys::GetBigEndian64((*holder)->data());
-          if (owner != customer_id) {
-            return Status::Conflict("link: already linked to customer " +
-                                    std::to_string(owner));
-          }
-          auto existing = ReadLink(
-              store_, txn,
-              keys::LinkKey(account_id, customer_id, *kind, external_id));
-          if (existing.status().IsNotFound()) {
-            return Status::Corruption("link: the target names a missing link");
-          }
-          return existing;
-        }
-        auto customer = customers_->LockForChild(txn, account_id, customer_id);
-        if (!customer.ok()) return customer.status();
+  fb::LinkT link;
+  link.account_id = account_id;
+  link.customer_id = customer_id;
+  link.kind = *kind;
+  link.external_id = external_id;
+  link.created_at_ms = NowMs();
+  std::string record = PackRecord(link);
+  CUSTDB_RETURN_IF_ERROR(WriteLink(store_, txn, nullptr, &link));
+  return record;
+}
 
-        fb::LinkT link;
-        link.account_id = account_id;
-        link.customer_id = customer_id;
-        link.kind = *kind;
-        link.external_id = external_id;
-        link.created_at_ms = NowMs();
-        std::string record = PackRecord(link);
-        CUSTDB_RETURN_IF_ERROR(WriteLink(store_, txn, nullptr, &link));
-        auto s = txn->Commit();
-        if (!s.ok()) return FromRocks(s, "adding a link");
-        return record;
-      });
+Result<uint64_t> Links::HolderInTransaction(rocksdb::Transaction* txn,
+                                            uint64_t account_id,
+                                            const fb::LinkDraft& draft) {
+  auto kind = NormalizeLinkKind(FlatString(draft.kind()));
+  if (!kind.ok()) return kind.status();
+  std::string external_id = FlatString(draft.external_id());
+  CUSTDB_RETURN_IF_ERROR(CheckExternalId(external_id));
+  auto holder =
+      ReadInTransaction(store_, txn, Family::kIndexes,
+                        keys::LinkTargetKey(account_id, *kind, external_id),
+                        /*for_update=*/true);
+  if (!holder.ok()) return holder.status();
+  if (!holder->has_value()) return uint64_t{0};
+  if ((*holder)->size() != 8) {
+    return Status::Corruption("link: the stored target is damaged");
+  }
+  return keys::GetBigEndian64((*holder)->data());
 }
 
 Status Links::Remove(uint64_t account_id, uint64_t customer_id,

@@ -47,6 +47,18 @@ class Links {
   // host record are serialized on its target key, so they end with one.
   Result<std::string> Add(uint64_t account_id, uint64_t customer_id,
                           const fb::LinkDraft& draft);
+  // Add inside `txn`, which the caller commits (an import); `existed`
+  // is set when the customer held the link already (nothing written).
+  Result<std::string> AddInTransaction(rocksdb::Transaction* txn,
+                                       uint64_t account_id,
+                                       uint64_t customer_id,
+                                       const fb::LinkDraft& draft,
+                                       bool* existed);
+  // The customer holding the host record a draft names, 0 for none; its
+  // target key is locked in `txn`, so that it stays so until the end.
+  Result<uint64_t> HolderInTransaction(rocksdb::Transaction* txn,
+                                       uint64_t account_id,
+                                       const fb::LinkDraft& draft);
 
   // Removes a customer's link; kNotFound when the customer does not hold
   // it.

@@ -131,30 +131,35 @@ Result<std::string> WriteLocation(Store* store, rocksdb::Transaction* txn,
 
 Result<std::string> Locations::Add(uint64_t account_id, uint64_t customer_id,
                                    const fb::LocationDraft& draft) {
+  return InTransaction<std::string>(
+      store_, [&](rocksdb::Transaction* txn) -> Result<std::string> {
+        auto record = AddInTransaction(txn, account_id, customer_id, draft);
+        if (!record.ok()) return record;
+        auto s = txn->Commit();
+        if (!s.ok()) return FromRocks(s, "adding a location");
+        return record;
+      });
+}
+
+Result<std::string> Locations::AddInTransaction(
+    rocksdb::Transaction* txn, uint64_t account_id, uint64_t customer_id,
+    const fb::LocationDraft& draft) {
   CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, customer_id));
   fb::LocationT location = LocationFromDraft(draft);
   CUSTDB_RETURN_IF_ERROR(NormalizeLocation(&location));
   auto id = store_->AllocateId();
   if (!id.ok()) return id.status();
-
-  return InTransaction<std::string>(
-      store_, [&](rocksdb::Transaction* txn) -> Result<std::string> {
-        // Locking the customer makes sure it exists until the commit.
-        auto customer = customers_->LockForChild(txn, account_id, customer_id);
-        if (!customer.ok()) return customer.status();
-        fb::LocationT added = location;
-        added.id = *id;
-        added.account_id = account_id;
-        added.customer_id = customer_id;
-        added.created_at_ms = NowMs();
-        added.updated_at_ms = added.created_at_ms;
-        added.version = 1;
-        auto record = WriteLocation(store_, txn, nullptr, &added);
-        if (!record.ok()) return record.status();
-        auto s = txn->Commit();
-        if (!s.ok()) return FromRocks(s, "adding a location");
-        return std::move(*record);
-      });
+  // Locking the customer makes sure it exists until the commit.
+  auto customer = customers_->LockForChild(txn, account_id, customer_id);
+  if (!customer.ok()) return customer.status();
+  fb::LocationT added = location;
+  added.id = *id;
+  added.account_id = account_id;
+  added.customer_id = customer_id;
+  added.created_at_ms = NowMs();
+  added.updated_at_ms = added.created_at_ms;
+  added.version = 1;
+  return WriteLocation(store_, txn, nullptr, &added);
 }
 
 Result<std::string> Locations::Get(uint64_t account_id, uint64_t location_id) {

@@ -57,6 +57,11 @@ class Locations {
   // kNotFound when the customer is not in this account.
   Result<std::string> Add(uint64_t account_id, uint64_t customer_id,
                           const fb::LocationDraft& draft);
+  // Add inside `txn`, which the caller commits (an import).
+  Result<std::string> AddInTransaction(rocksdb::Transaction* txn,
+                                       uint64_t account_id,
+                                       uint64_t customer_id,
+                                       const fb::LocationDraft& draft);
 
   // The stored record; kNotFound when the id is not a location of this
   // account.

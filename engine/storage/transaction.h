@@ -101,6 +101,16 @@ Status ReplaceIndexValues(Store* store, rocksdb::Transaction* txn,
                           const std::vector<IndexValueEntry>& old_entries,
                           const std::vector<IndexValueEntry>& new_entries);
 
+// Commits `txn` as one write whose keys are sorted, for transactions
+// of many records (a bulk import): a memtable takes keys in order much
+// faster than scattered, and the deltas of one counter become one. The
+// write is made while `txn` still holds its locks, which are released by
+// rolling `txn` back afterwards; to every other reader and writer it is
+// the transaction's commit. A batch with an operation this does not
+// reorder (other than puts, deletes and counter merges) is committed as
+// it is.
+Status CommitSorted(Store* store, rocksdb::Transaction* txn);
+
 // Keys of `family` under `prefix`, in order, after `after`
 // (empty: from the start), at most `limit`. Reads through `txn` when it
 // is not null (its own writes included), else the latest committed state.

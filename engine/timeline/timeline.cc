@@ -106,65 +106,73 @@ bool Timeline::IsEntryChannel(fb::TimelineChannel channel) {
 
 Result<AppendResult> Timeline::Append(uint64_t account_id, uint64_t customer_id,
                                       const fb::TimelineEntryDraft& draft) {
+  return InTransaction<AppendResult>(
+      store_, [&](rocksdb::Transaction* txn) -> Result<AppendResult> {
+        auto appended =
+            AppendInTransaction(txn, account_id, customer_id, draft);
+        if (!appended.ok() || appended->existed) return appended;
+        auto s = txn->Commit();
+        if (!s.ok()) return FromRocks(s, "append");
+        return appended;
+      });
+}
+
+Result<AppendResult> Timeline::AppendInTransaction(
+    rocksdb::Transaction* txn, uint64_t account_id, uint64_t customer_id,
+    const fb::TimelineEntryDraft& draft) {
   CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, customer_id));
   auto entry = EntryFromDraft(draft);
   if (!entry.ok()) return entry.status();
   auto id = store_->AllocateId();
   if (!id.ok()) return id.status();
+  // Locks: the customer, then its reference, then the contact. The
+  // customer's lock alone already serializes the appends of one
+  // customer; the reference's own lock keeps "one entry per
+  // reference" true without relying on that.
+  auto before = customers_->LockForChild(txn, account_id, customer_id);
+  if (!before.ok()) return before.status();
 
-  return InTransaction<AppendResult>(
-      store_, [&](rocksdb::Transaction* txn) -> Result<AppendResult> {
-        // Locks: the customer, then its reference, then the contact. The
-        // customer's lock alone already serializes the appends of one
-        // customer; the reference's own lock keeps "one entry per
-        // reference" true without relying on that.
-        auto before = customers_->LockForChild(txn, account_id, customer_id);
-        if (!before.ok()) return before.status();
+  std::string ref_key;
+  if (!entry->external_ref.empty()) {
+    ref_key =
+        keys::TimelineRefKey(account_id, customer_id, entry->external_ref);
+    auto named = ReadInTransaction(store_, txn, Family::kIndexes, ref_key,
+                                   /*for_update=*/true);
+    if (!named.ok()) return named.status();
+    if (named->has_value()) {
+      auto stored = ReadInTransaction(store_, txn, Family::kTimeline, **named,
+                                      /*for_update=*/false);
+      if (!stored.ok()) return stored.status();
+      if (!stored->has_value()) {
+        return Status::Corruption(
+            "append: the reference index names a missing timeline "
+            "entry");
+      }
+      CUSTDB_RETURN_IF_ERROR(VerifyEntry(**stored, "timeline entry"));
+      return AppendResult{std::move(**stored), true};
+    }
+  }
+  if (entry->contact_id != 0) {
+    CUSTDB_RETURN_IF_ERROR(
+        CheckContact(txn, account_id, customer_id, entry->contact_id));
+  }
 
-        std::string ref_key;
-        if (!entry->external_ref.empty()) {
-          ref_key = keys::TimelineRefKey(account_id, customer_id,
-                                         entry->external_ref);
-          auto named = ReadInTransaction(store_, txn, Family::kIndexes, ref_key,
-                                         /*for_update=*/true);
-          if (!named.ok()) return named.status();
-          if (named->has_value()) {
-            auto stored = ReadInTransaction(store_, txn, Family::kTimeline,
-                                            **named, /*for_update=*/false);
-            if (!stored.ok()) return stored.status();
-            if (!stored->has_value()) {
-              return Status::Corruption(
-                  "append: the reference index names a missing timeline "
-                  "entry");
-            }
-            CUSTDB_RETURN_IF_ERROR(VerifyEntry(**stored, "timeline entry"));
-            return AppendResult{std::move(**stored), true};
-          }
-        }
-        if (entry->contact_id != 0) {
-          CUSTDB_RETURN_IF_ERROR(
-              CheckContact(txn, account_id, customer_id, entry->contact_id));
-        }
+  entry->id = *id;
+  entry->account_id = account_id;
+  entry->customer_id = customer_id;
+  entry->created_at_ms = NowMs();
+  auto record = WriteTimelineEntry(store_, txn, nullptr, &*entry);
+  if (!record.ok()) return record.status();
 
-        entry->id = *id;
-        entry->account_id = account_id;
-        entry->customer_id = customer_id;
-        entry->created_at_ms = NowMs();
-        auto record = WriteTimelineEntry(store_, txn, nullptr, &*entry);
-        if (!record.ok()) return record.status();
-
-        // An entry from the past leaves the last activity where it is.
-        if (entry->occurred_at_ms > before->last_activity_at_ms) {
-          fb::CustomerT after = *before;
-          after.last_activity_at_ms = entry->occurred_at_ms;
-          auto written = customers_->WriteInTransaction(
-              txn, *before, std::move(after), /*bump_version=*/false);
-          if (!written.ok()) return written.status();
-        }
-        auto s = txn->Commit();
-        if (!s.ok()) return FromRocks(s, "append");
-        return AppendResult{std::move(*record), false};
-      });
+  // An entry from the past leaves the last activity where it is.
+  if (entry->occurred_at_ms > before->last_activity_at_ms) {
+    fb::CustomerT after = *before;
+    after.last_activity_at_ms = entry->occurred_at_ms;
+    auto written = customers_->WriteInTransaction(
+        txn, *before, std::move(after), /*bump_version=*/false);
+    if (!written.ok()) return written.status();
+  }
+  return AppendResult{std::move(*record), false};
 }
 
 Status Timeline::CheckContact(rocksdb::Transaction* txn, uint64_t account_id,

@@ -48,6 +48,11 @@ class Timeline {
   // or when contact_id is set and is not a contact of this customer.
   Result<AppendResult> Append(uint64_t account_id, uint64_t customer_id,
                               const fb::TimelineEntryDraft& draft);
+  // Append inside `txn`, which the caller commits (an import).
+  Result<AppendResult> AppendInTransaction(rocksdb::Transaction* txn,
+                                           uint64_t account_id,
+                                           uint64_t customer_id,
+                                           const fb::TimelineEntryDraft& draft);
 
   // A customer's entries, newest first (by occurred_at, then by id), all
   // of them or those of one channel (Unspecified: all). A position is
