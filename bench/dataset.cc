@@ -196,6 +196,17 @@ std::vector<std::string> NameWords(const std::string& name) {
   return words;
 }
 
+namespace {
+
+std::string PackBuffer(const fb::ImportBatchT& batch) {
+  flatbuffers::FlatBufferBuilder builder(1 << 16);
+  builder.Finish(fb::ImportBatch::Pack(builder, &batch));
+  return std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()),
+                     builder.GetSize());
+}
+
+}  // namespace
+
 std::unordered_map<std::string, uint64_t> LoadIntoCustdb(
     custdb_store* store, uint64_t account, const std::string& dir) {
   return LoadIntoCustdb(store, account, dir, LoadOptions());
@@ -215,6 +226,40 @@ std::unordered_map<std::string, uint64_t> LoadIntoCustdb(
   size_t line_number = 0;
   std::string current_ref;
   uint64_t current_id = 0;
+
+  // Batched: rows collect here until a custdb_customer_import call.
+  fb::ImportBatchT batch;
+  std::vector<std::string> batch_refs;
+  std::string batch_where;
+  auto flush = [&] {
+    if (batch.rows.empty()) return;
+    const std::string bytes = PackBuffer(batch);
+    custdb_buffer* result = nullptr;
+    Check(custdb_customer_import(
+              &result, store, account,
+              reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(),
+              &create),
+          "custdb_customer_import", batch_where);
+    Buffer owned(result);
+    const auto* rows =
+        flatbuffers::GetRoot<fb::ImportResult>(custdb_buffer_data(result))
+            ->rows();
+    for (size_t i = 0; i < batch_refs.size(); ++i) {
+      const auto* r = rows->Get(static_cast<flatbuffers::uoffset_t>(i));
+      if (r->outcome() != fb::ImportOutcome::Created) {
+        throw std::runtime_error(batch_where + ": customer_ref " +
+                                 batch_refs[i] + " not created: " +
+                                 (r->error() ? r->error()->str() : ""));
+      }
+      if (!ids.emplace(batch_refs[i], r->customer_id()).second) {
+        throw std::runtime_error(batch_where + ": customer_ref " +
+                                 batch_refs[i] + " appears twice");
+      }
+    }
+    batch.rows.clear();
+    batch_refs.clear();
+  };
+
   while (std::getline(file, line)) {
     ++line_number;
     if (line.empty()) continue;
@@ -236,6 +281,30 @@ std::unordered_map<std::string, uint64_t> LoadIntoCustdb(
     const auto* bytes = reinterpret_cast<const uint8_t*>(record.data());
     const size_t size = record.size();
 
+    if (options.batch_rows > 0) {
+      if (type == "CustomerDraft") {
+        if (batch.rows.size() == options.batch_rows) flush();
+        if (batch.rows.empty()) batch_where = where;
+        auto row = std::make_unique<fb::ImportRowT>();
+        row->customer.reset(flatbuffers::GetRoot<fb::CustomerDraft>(bytes)
+                                ->UnPack());
+        batch.rows.push_back(std::move(row));
+        batch_refs.push_back(ref);
+        current_ref = ref;
+      } else if (ref != current_ref) {
+        throw std::runtime_error(where + ": a " + type +
+                                 " must follow its customer's CustomerDraft");
+      } else if (type == "ContactDraft") {
+        batch.rows.back()->contacts.emplace_back(
+            flatbuffers::GetRoot<fb::ContactDraft>(bytes)->UnPack());
+      } else if (type == "LocationDraft") {
+        batch.rows.back()->locations.emplace_back(
+            flatbuffers::GetRoot<fb::LocationDraft>(bytes)->UnPack());
+      } else {
+        throw std::runtime_error(where + ": unknown record type " + type);
+      }
+      continue;
+    }
     if (type == "CustomerDraft") {
       custdb_buffer* customer = nullptr;
       int existed = 0;
@@ -269,6 +338,7 @@ std::unordered_map<std::string, uint64_t> LoadIntoCustdb(
       throw std::runtime_error(where + ": unknown record type " + type);
     }
   }
+  flush();
   return ids;
 }
 

@@ -114,6 +114,9 @@ struct LoadOptions {
   // The schema file for the host-side parsers; empty: the source tree's
   // engine/schema/custdb.fbs.
   std::string schema_path;
+  // Rows of one custdb_customer_import call; 0 creates every customer,
+  // contact and location with a call of its own.
+  size_t batch_rows = 0;
 };
 
 std::unordered_map<std::string, uint64_t> LoadIntoCustdb(

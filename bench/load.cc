@@ -2,12 +2,15 @@
 // how fast, then checks the store's consistency.
 //
 // usage: custdb-load DATA_DIR STORE_DIR [--no-check] [--json-through-abi]
+//                    [--batch=ROWS]
 //
 // STORE_DIR is removed first. --json-through-abi converts every line with
-// custdb_record_from_json (see bench/dataset.h). Commits do not wait for the
+// custdb_record_from_json (see bench/dataset.h). --batch=ROWS loads ROWS
+// customers a custdb_customer_import call. Commits do not wait for the
 // disk (no_sync), as a bulk import would run.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <filesystem>
@@ -27,6 +30,8 @@ int main(int argc, char** argv) {
       check = false;
     } else if (std::strcmp(argv[i], "--json-through-abi") == 0) {
       load_options.json_through_abi = true;
+    } else if (std::strncmp(argv[i], "--batch=", 8) == 0) {
+      load_options.batch_rows = std::strtoul(argv[i] + 8, nullptr, 10);
     } else {
       argc = 0;
     }
@@ -34,7 +39,7 @@ int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
                  "usage: custdb-load DATA_DIR STORE_DIR [--no-check] "
-                 "[--json-through-abi]\n");
+                 "[--json-through-abi] [--batch=ROWS]\n");
     return 2;
   }
   const std::string data_dir = argv[1];

@@ -3,6 +3,7 @@
 
 #include "capi/shim.h"
 #include "engine/customers/customer_list.h"
+#include "engine/customers/import.h"
 #include "engine/normalize/text.h"
 #include "engine/schema/records.h"
 
@@ -156,6 +157,33 @@ int custdb_customer_create(custdb_buffer** out, int* out_existed,
           if (!result.ok()) return Fail(result.status());
           if (out_existed != nullptr) *out_existed = result->existed ? 1 : 0;
           return Emit(out, std::move(result->record));
+        });
+  });
+}
+
+int custdb_customer_import(custdb_buffer** out, custdb_store* store,
+                           uint64_t account_id, const uint8_t* batch,
+                           size_t batch_size,
+                           const custdb_create_options* options) {
+  return Guard([&] {
+    if (out == nullptr) return Invalid("out: must not be NULL");
+    *out = nullptr;
+    if (!OptionsVersionOk(options, CUSTDB_CREATE_OPTIONS_VERSION)) {
+      return UnknownOptionsVersion();
+    }
+    custdb::CreateOptions create;
+    create.allow_duplicate_phone =
+        options != nullptr && options->allow_duplicate_phone != 0;
+    return WithInput<custdb::fb::ImportBatch>(
+        store, batch, batch_size, "batch",
+        [&](StoreState& state, const custdb::fb::ImportBatch& input) {
+          custdb::ImportServices services{
+              state.store.get(),    state.customers.get(),
+              state.contacts.get(), state.locations.get(),
+              state.timeline.get(), state.links.get(),
+              state.tags.get()};
+          return EmitResult(out, custdb::ImportCustomers(services, account_id,
+                                                         input, create));
         });
   });
 }

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -69,6 +70,12 @@ class [[nodiscard]] Status {
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsConflict() const { return code_ == Code::kConflict; }
   bool IsBusy() const { return code_ == Code::kBusy; }
+
+  // The same code, with `where` put before the message: a field's path
+  // in a larger input ("rows[3].").
+  Status Within(std::string_view where) const {
+    return Status(code_, std::string(where) + message_);
+  }
 
  private:
   Status(Code code, std::string message)

@@ -61,7 +61,9 @@ Status WriteDerived(Store* store, rocksdb::Transaction* txn,
   CUSTDB_RETURN_IF_ERROR(
       ReplaceIndexEntries(store, txn, old_keys, new_keys,
                           /*owner_is_new=*/before == nullptr));
-  CUSTDB_RETURN_IF_ERROR(ReplaceIndexValues(store, txn, old_rows, new_rows));
+  CUSTDB_RETURN_IF_ERROR(
+      ReplaceIndexValues(store, txn, old_rows, new_rows,
+                         /*owner_is_new=*/before == nullptr));
 
   std::map<std::string, int64_t> deltas;
   for (const auto& key : old_counters) deltas[key] -= 1;
@@ -423,8 +425,9 @@ Result<CreateResult> Customers::CreateInTransaction(
     customer.primary_contact_id = first.id;
   }
   std::string record = PackRecord(customer);
-  s = txn->Put(store_->family(Family::kRecords),
-               keys::CustomerKey(account_id, customer.id), record);
+  // A fresh id: nobody else can write the key, and it needs no lock.
+  s = txn->PutUntracked(store_->family(Family::kRecords),
+                        keys::CustomerKey(account_id, customer.id), record);
   if (!s.ok()) return FromRocks(s, "create");
   CUSTDB_RETURN_IF_ERROR(WriteDerived(store_, txn, nullptr, &customer));
   return CreateResult{std::move(record), false};

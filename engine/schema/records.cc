@@ -51,6 +51,8 @@ constexpr RecordType kRecordTypes[] = {
     {"DuplicatePair", VerifyAs<fb::DuplicatePair>},
     {"MergePreview", VerifyAs<fb::MergePreview>},
     {"CustomerRow", VerifyAs<fb::CustomerRow>},
+    {"ImportBatch", VerifyAs<fb::ImportBatch>},
+    {"ImportResult", VerifyAs<fb::ImportResult>},
 };
 
 constexpr size_t kMaxJsonBytes = 4u << 20;

@@ -34,9 +34,43 @@ Status LockKey(Store* store, rocksdb::Transaction* txn, Family family,
   return FromRocks(s, "taking a lock");
 }
 
+namespace {
+thread_local CounterSums* current_sums = nullptr;
+}  // namespace
+
+CounterSums::CounterSums(Store* store, rocksdb::Transaction* txn)
+    : store_(store), txn_(txn), outer_(current_sums) {
+  current_sums = this;
+}
+
+CounterSums::~CounterSums() { current_sums = outer_; }
+
+void CounterSums::KeepRow() {
+  for (const auto& [key, delta] : row_) batch_[key] += delta;
+  row_.clear();
+}
+
+void CounterSums::DropRow() { row_.clear(); }
+
+Status CounterSums::Write() {
+  KeepRow();
+  auto* counters = store_->family(Family::kCounters);
+  for (const auto& [key, delta] : batch_) {
+    if (delta == 0) continue;
+    auto s = txn_->MergeUntracked(counters, key, EncodeCounter(delta));
+    if (!s.ok()) return FromRocks(s, "updating a count");
+  }
+  batch_.clear();
+  return Status::Ok();
+}
+
 Status AddToCounter(Store* store, rocksdb::Transaction* txn,
                     const std::string& counter_key, int64_t delta) {
   if (delta == 0) return Status::Ok();
+  if (current_sums != nullptr && current_sums->txn_ == txn) {
+    current_sums->row_[counter_key] += delta;
+    return Status::Ok();
+  }
   auto s = txn->MergeUntracked(store->family(Family::kCounters), counter_key,
                                EncodeCounter(delta));
   return FromRocks(s, "updating a count");
@@ -73,8 +107,15 @@ Status MoveTrigramEntry(Store* store, rocksdb::Transaction* txn,
     return Status::Corruption("a trigram entry is missing");
   }
   uint32_t now = delta < 0 ? names - 1 : names + 1;
-  s = now == 0 ? txn->Delete(trigrams, key)
-               : txn->Put(trigrams, key, keys::EncodeTrigramCount(now));
+  // The key of a new customer's entry names its fresh id: nobody else can
+  // write it, and it needs no lock.
+  if (now == 0) {
+    s = txn->Delete(trigrams, key);
+  } else if (owner_is_new) {
+    s = txn->PutUntracked(trigrams, key, keys::EncodeTrigramCount(now));
+  } else {
+    s = txn->Put(trigrams, key, keys::EncodeTrigramCount(now));
+  }
   if (!s.ok()) return FromRocks(s, "writing a trigram entry");
   if (names == 0 || now == 0) {
     CUSTDB_RETURN_IF_ERROR(AddToCounter(store, txn, counter, delta));
@@ -111,7 +152,9 @@ Status ReplaceIndexEntries(Store* store, rocksdb::Transaction* txn,
           MoveTrigramEntry(store, txn, k, *counter, 1, owner_is_new));
       continue;
     }
-    auto s = txn->Put(indexes, k, rocksdb::Slice());
+    // A new customer's entries end with its fresh id (see above).
+    auto s = owner_is_new ? txn->PutUntracked(indexes, k, rocksdb::Slice())
+                          : txn->Put(indexes, k, rocksdb::Slice());
     if (!s.ok()) return FromRocks(s, "writing an index entry");
   }
   return Status::Ok();
@@ -119,7 +162,8 @@ Status ReplaceIndexEntries(Store* store, rocksdb::Transaction* txn,
 
 Status ReplaceIndexValues(Store* store, rocksdb::Transaction* txn,
                           const std::vector<IndexValueEntry>& old_entries,
-                          const std::vector<IndexValueEntry>& new_entries) {
+                          const std::vector<IndexValueEntry>& new_entries,
+                          bool owner_is_new) {
   auto* indexes = store->family(Family::kIndexes);
   auto find = [](const std::vector<IndexValueEntry>& entries,
                  const std::string& key) {
@@ -137,7 +181,8 @@ Status ReplaceIndexValues(Store* store, rocksdb::Transaction* txn,
   for (const auto& e : new_entries) {
     auto old = find(old_entries, e.key);
     if (old != old_entries.end() && old->value == e.value) continue;
-    auto s = txn->Put(indexes, e.key, e.value);
+    auto s = owner_is_new ? txn->PutUntracked(indexes, e.key, e.value)
+                          : txn->Put(indexes, e.key, e.value);
     if (!s.ok()) return FromRocks(s, "writing an index entry");
   }
   return Status::Ok();
@@ -171,10 +216,36 @@ class BatchCollector : public rocksdb::WriteBatch::Handler {
     writes.push_back({family, Op::kMerge, key.ToString(), value.ToString()});
     return rocksdb::Status::OK();
   }
-  // Anything else (single deletes, ranges, blob indexes) is refused by
-  // the base class, and the transaction is committed as it is.
+  // The marker a transaction's batch starts with.
+  rocksdb::Status MarkNoop(bool) override { return rocksdb::Status::OK(); }
+  // Operations custdb does not make: noted, and the transaction is then
+  // committed as it is. (Refusing them here would stop the iteration
+  // with an error, which some builds of RocksDB assert against.)
+  rocksdb::Status SingleDeleteCF(uint32_t, const rocksdb::Slice&) override {
+    return Other();
+  }
+  rocksdb::Status DeleteRangeCF(uint32_t, const rocksdb::Slice&,
+                                const rocksdb::Slice&) override {
+    return Other();
+  }
+  rocksdb::Status PutEntityCF(uint32_t, const rocksdb::Slice&,
+                              const rocksdb::Slice&) override {
+    return Other();
+  }
+  rocksdb::Status PutBlobIndexCF(uint32_t, const rocksdb::Slice&,
+                                 const rocksdb::Slice&) override {
+    return Other();
+  }
+  void LogData(const rocksdb::Slice&) override { other = true; }
 
   std::vector<Write> writes;
+  bool other = false;
+
+ private:
+  rocksdb::Status Other() {
+    other = true;
+    return rocksdb::Status::OK();
+  }
 };
 
 uint64_t CounterDelta(const std::string& value) {
@@ -186,7 +257,7 @@ uint64_t CounterDelta(const std::string& value) {
 Status CommitSorted(Store* store, rocksdb::Transaction* txn) {
   BatchCollector collected;
   rocksdb::WriteBatch* made = txn->GetWriteBatch()->GetWriteBatch();
-  if (!made->Iterate(&collected).ok()) {
+  if (!made->Iterate(&collected).ok() || collected.other) {
     return FromRocks(txn->Commit(), "committing");
   }
   auto& writes = collected.writes;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,6 +80,34 @@ Status LockKey(Store* store, rocksdb::Transaction* txn, Family family,
 Status AddToCounter(Store* store, rocksdb::Transaction* txn,
                     const std::string& counter_key, int64_t delta);
 
+// For a transaction of many records (an import): while one is alive on
+// this thread, AddToCounter on its transaction adds to a sum here instead
+// of writing a delta each call, and Write writes one delta a counter. The
+// sums of the records since the last KeepRow are dropped by DropRow, for
+// a record rolled back to a save point.
+class CounterSums {
+ public:
+  CounterSums(Store* store, rocksdb::Transaction* txn);
+  ~CounterSums();
+  CounterSums(const CounterSums&) = delete;
+  CounterSums& operator=(const CounterSums&) = delete;
+
+  void KeepRow();
+  void DropRow();
+  // Writes the sums kept (the current row's included) into the
+  // transaction.
+  Status Write();
+
+ private:
+  friend Status AddToCounter(Store*, rocksdb::Transaction*, const std::string&,
+                             int64_t);
+  Store* store_;
+  rocksdb::Transaction* txn_;
+  CounterSums* outer_;
+  std::map<std::string, int64_t> row_;
+  std::map<std::string, int64_t> batch_;
+};
+
 // Deletes the index entries only `old_keys` has and writes (with an empty
 // value) those only `new_keys` has, inside `txn`. `owner_is_new`: the
 // customer the entries belong to is created by `txn`, so that its shared
@@ -97,9 +126,11 @@ struct IndexValueEntry {
 
 // Deletes the entries whose keys only `old_entries` has and writes those
 // of `new_entries` that are new or whose value changed, inside `txn`.
+// `owner_is_new` as for ReplaceIndexEntries.
 Status ReplaceIndexValues(Store* store, rocksdb::Transaction* txn,
                           const std::vector<IndexValueEntry>& old_entries,
-                          const std::vector<IndexValueEntry>& new_entries);
+                          const std::vector<IndexValueEntry>& new_entries,
+                          bool owner_is_new = false);
 
 // Commits `txn` as one write whose keys are sorted, for transactions
 // of many records (a bulk import): a memtable takes keys in order much

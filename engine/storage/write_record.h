@@ -30,7 +30,11 @@ Result<std::string> WriteRecordAndEntries(
   rocksdb::Status s;
   if (after != nullptr) {
     record = PackRecord(*after);
-    s = txn->Put(store->family(Family::kRecords), key, record);
+    // A new record's key names its fresh id: nobody else can write it,
+    // and it needs no lock.
+    s = before == nullptr
+            ? txn->PutUntracked(store->family(Family::kRecords), key, record)
+            : txn->Put(store->family(Family::kRecords), key, record);
   } else {
     s = txn->Delete(store->family(Family::kRecords), key);
   }

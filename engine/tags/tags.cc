@@ -285,6 +285,11 @@ Result<std::string> Tags::Assign(uint64_t account_id, uint64_t customer_id,
       });
 }
 
+Status Tags::LockInTransaction(rocksdb::Transaction* txn, uint64_t account_id,
+                               uint64_t tag_id) {
+  return ReadTag(txn, account_id, tag_id, /*for_update=*/true).status();
+}
+
 void ExpectTag(const keys::RecordKeyParts& key, std::string_view value,
                CheckContext& context) {
   fb::TagT tag;

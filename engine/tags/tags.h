@@ -65,6 +65,12 @@ class Tags {
   Result<std::string> Assign(uint64_t account_id, uint64_t customer_id,
                              uint64_t tag_id, bool carry);
 
+  // Locks a tag inside `txn` so that it stays until the commit, for a
+  // caller that puts it on a customer it writes itself (an import).
+  // kNotFound when it is not a tag of this account.
+  Status LockInTransaction(rocksdb::Transaction* txn, uint64_t account_id,
+                           uint64_t tag_id);
+
  private:
   // Reads a tag inside `txn`, taking its lock when `for_update`.
   Result<fb::TagT> ReadTag(rocksdb::Transaction* txn, uint64_t account_id,
