@@ -435,6 +435,12 @@ static void null_pointers(void) {
          "store:", custdb_customer_create(BUF, EXISTED, NULL, A, cd, cn, NULL));
   REFUSE(EINVAL_, "draft:",
          custdb_customer_create(BUF, EXISTED, store, A, NULL, cn, NULL));
+  REFUSE(EINVAL_, "out:", custdb_customer_import(NULL, store, A, cd, cn, NULL));
+  REFUSE(EINVAL_, "store:", custdb_customer_import(BUF, NULL, A, cd, cn, NULL));
+  REFUSE(EINVAL_,
+         "batch:", custdb_customer_import(BUF, store, A, NULL, cn, NULL));
+  REFUSE(EINVAL_,
+         "batch:", custdb_customer_import(BUF, store, A, cd, cn, NULL));
   REFUSE(EINVAL_, "out:", custdb_customer_get(NULL, store, A, c));
   REFUSE(EINVAL_, "store:", custdb_customer_get(BUF, NULL, A, c));
   REFUSE(EINVAL_,
@@ -1245,6 +1251,8 @@ static void out_of_range(void) {
       REFUSE(
           EINVAL_, o,
           custdb_customer_create(BUF, EXISTED, store, A, junk, 8, &create_o));
+      REFUSE(EINVAL_, o,
+             custdb_customer_import(BUF, store, A, junk, 8, &create_o));
       REFUSE(EINVAL_, o,
              custdb_customer_update(BUF, store, A, c, junk, 8, &update));
       REFUSE(EINVAL_, o, custdb_customer_archive(BUF, store, A, c, &update));
