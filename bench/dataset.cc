@@ -235,10 +235,9 @@ std::unordered_map<std::string, uint64_t> LoadIntoCustdb(
     if (batch.rows.empty()) return;
     const std::string bytes = PackBuffer(batch);
     custdb_buffer* result = nullptr;
-    Check(custdb_customer_import(
-              &result, store, account,
-              reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(),
-              &create),
+    Check(custdb_customer_import(&result, store, account,
+                                 reinterpret_cast<const uint8_t*>(bytes.data()),
+                                 bytes.size(), &create),
           "custdb_customer_import", batch_where);
     Buffer owned(result);
     const auto* rows =
@@ -247,9 +246,9 @@ std::unordered_map<std::string, uint64_t> LoadIntoCustdb(
     for (size_t i = 0; i < batch_refs.size(); ++i) {
       const auto* r = rows->Get(static_cast<flatbuffers::uoffset_t>(i));
       if (r->outcome() != fb::ImportOutcome::Created) {
-        throw std::runtime_error(batch_where + ": customer_ref " +
-                                 batch_refs[i] + " not created: " +
-                                 (r->error() ? r->error()->str() : ""));
+        throw std::runtime_error(
+            batch_where + ": customer_ref " + batch_refs[i] +
+            " not created: " + (r->error() ? r->error()->str() : ""));
       }
       if (!ids.emplace(batch_refs[i], r->customer_id()).second) {
         throw std::runtime_error(batch_where + ": customer_ref " +
@@ -286,8 +285,8 @@ std::unordered_map<std::string, uint64_t> LoadIntoCustdb(
         if (batch.rows.size() == options.batch_rows) flush();
         if (batch.rows.empty()) batch_where = where;
         auto row = std::make_unique<fb::ImportRowT>();
-        row->customer.reset(flatbuffers::GetRoot<fb::CustomerDraft>(bytes)
-                                ->UnPack());
+        row->customer.reset(
+            flatbuffers::GetRoot<fb::CustomerDraft>(bytes)->UnPack());
         batch.rows.push_back(std::move(row));
         batch_refs.push_back(ref);
         current_ref = ref;

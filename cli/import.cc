@@ -7,13 +7,18 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 
+#include <flatbuffers/flatbuffers.h>
+
 #include "cli/csv.h"
 #include "cli/tool.h"
+#include "custdb_generated.h"
 
 namespace custdb::cli {
 namespace {
@@ -273,6 +278,58 @@ class Importer {
     return first == source_id;
   }
 
+ public:
+  // The row as one of a batch for custdb_customer_import, when it can be
+  // one: a row the library rejects, finds existing or finds linked goes
+  // through Import instead (nullopt: it must, notes and all). Throws
+  // Rejected for a row invalid before any call.
+  std::optional<fb::ImportRowT> BatchRow(const Row& row) {
+    const Json* notes = row.Children("notes");
+    if (notes != nullptr && !notes->items.empty()) return std::nullopt;
+    fb::ImportRowT out;
+    if (!id_column_.empty()) {
+      std::string source_id = Trim(row.Column(id_column_));
+      if (!ValidUtf8(source_id)) Reject("source_id: not valid UTF-8");
+      if (!source_id.empty()) {
+        out.link = std::make_unique<fb::LinkDraftT>();
+        out.link->kind = kImportLinkKind;
+        out.link->external_id = source_id;
+      }
+    }
+    Buffer draft = RowRecord("CustomerDraft", CustomerJson(row, false));
+    out.customer.reset(Unpack<fb::CustomerDraft>(draft.get()));
+    std::string location = LocationJson(row);
+    if (!location.empty()) {
+      Buffer l = RowRecord("LocationDraft", location);
+      out.locations.emplace_back(Unpack<fb::LocationDraft>(l.get()));
+    }
+    for (const auto& name : TagsOf(row)) out.tag_ids.push_back(TagId(name));
+    const Json* contacts = row.Children("contacts");
+    for (size_t i = 0; contacts != nullptr && i < contacts->items.size(); ++i) {
+      Buffer c = RowRecord("ContactDraft", ToJsonText(contacts->items[i]));
+      out.contacts.emplace_back(Unpack<fb::ContactDraft>(c.get()));
+    }
+    const Json* locations = row.Children("locations");
+    for (size_t i = 0; locations != nullptr && i < locations->items.size();
+         ++i) {
+      Buffer l = RowRecord("LocationDraft", ToJsonText(locations->items[i]));
+      out.locations.emplace_back(Unpack<fb::LocationDraft>(l.get()));
+    }
+    const Json* timeline = row.Children("timeline");
+    for (size_t i = 0; timeline != nullptr && i < timeline->items.size(); ++i) {
+      Buffer t =
+          RowRecord("TimelineEntryDraft", ToJsonText(timeline->items[i]));
+      out.timeline.emplace_back(Unpack<fb::TimelineEntryDraft>(t.get()));
+    }
+    return out;
+  }
+
+ private:
+  template <typename T>
+  static typename T::NativeTableType* Unpack(const custdb_buffer* b) {
+    return flatbuffers::GetRoot<T>(custdb_buffer_data(b))->UnPack();
+  }
+
   void ImportRow(const Row& row, Outcome* out) {
     created_ = false;
     std::string source_id;
@@ -388,6 +445,12 @@ class Importer {
   }
 
   void Tag(uint64_t customer, const std::string& name) {
+    Check(custdb_customer_tag(nullptr, store_, account_, customer, TagId(name)),
+          "import: tagging");
+  }
+
+  // The id of the tag of this name, which is created when missing.
+  uint64_t TagId(const std::string& name) {
     std::string key = Lower(name);
     auto it = tag_ids_.find(key);
     uint64_t tag_id;
@@ -412,8 +475,7 @@ class Importer {
       // The library folds names fully; this cache only saves calls.
       if (tag_ids_.size() < 10000) tag_ids_[key] = tag_id;
     }
-    Check(custdb_customer_tag(nullptr, store_, account_, customer, tag_id),
-          "import: tagging");
+    return tag_id;
   }
 
   // The contacts, locations, timeline entries and notes a JSON line
@@ -614,6 +676,188 @@ class LineReader {
 
 }  // namespace
 
+// Rows collect here and go to the library a batch at a time
+// (custdb_customer_import); the report and the counts still come in row
+// order. A row the batch does not write (existing, linked) is imported
+// again with single calls, which add to the customer it found.
+class Batcher {
+ public:
+  // Rows of one batch at most.
+  static constexpr size_t kBatchRows = 500;
+
+  Batcher(custdb_store* store, uint64_t account, Importer* importer,
+          Reporter* reporter, Counts* counts, Progress* progress)
+      : store_(store),
+        account_(account),
+        importer_(importer),
+        reporter_(reporter),
+        counts_(counts),
+        progress_(progress) {}
+
+  // A row decided before any call (malformed).
+  void Decided(uint64_t line, const std::string& source_id, Outcome o) {
+    pending_.push_back({line, source_id, std::move(o), {}, false});
+  }
+
+  // A row that parsed. `one_by_one` imports a copy of it with single
+  // calls. A row whose source id or phone repeats one of the rows waiting
+  // sends them first, so that it sees what they did, as it would one row
+  // at a time.
+  void Add(uint64_t line, const std::string& source_id, const Row& row,
+           std::function<Outcome()> one_by_one) {
+    std::string phone = PhoneKey(row.Field("phone"));
+    if ((!source_id.empty() && sources_.count(source_id) != 0) ||
+        (!phone.empty() && phones_.count(phone) != 0)) {
+      Flush();
+    }
+    std::optional<fb::ImportRowT> batch_row;
+    try {
+      batch_row = importer_->BatchRow(row);
+    } catch (const Rejected& r) {
+      Decided(line, source_id, Outcome{"rejected", 0, r.reason});
+      return;
+    }
+    if (!batch_row) {
+      // Notes and all: after the rows before it, with single calls.
+      Flush();
+      Decided(line, source_id, one_by_one());
+      Flush();
+      return;
+    }
+    pending_.push_back({line, source_id, {}, std::move(one_by_one), true});
+    batch_.rows.push_back(
+        std::make_unique<fb::ImportRowT>(std::move(*batch_row)));
+    if (!source_id.empty()) sources_.insert(source_id);
+    if (!phone.empty()) phones_.insert(phone);
+    if (batch_.rows.size() >= kBatchRows) Flush();
+  }
+
+  // Imports the rows waiting and reports every row so far.
+  void Flush() {
+    std::vector<Outcome> results;
+    Send(&batch_.rows, &results);
+    size_t next = 0;
+    for (auto& p : pending_) {
+      Outcome o = p.batched ? std::move(results[next++]) : std::move(p.decided);
+      reporter_->Row(p.line, p.source_id, o, counts_, progress_);
+    }
+    pending_.clear();
+    batch_.rows.clear();
+    sources_.clear();
+    phones_.clear();
+  }
+
+ private:
+  struct Pending {
+    uint64_t line;
+    std::string source_id;
+    Outcome decided;
+    std::function<Outcome()> one_by_one;
+    bool batched;
+  };
+
+  // The digits that tell phones apart, whatever their punctuation.
+  static std::string PhoneKey(const std::string& text) {
+    std::string digits;
+    for (char c : text) {
+      if (c >= '0' && c <= '9') digits += c;
+    }
+    if (digits.size() == 11 && digits[0] == '1') digits.erase(0, 1);
+    return digits;
+  }
+
+  // Imports `rows` (moved from), appending their outcomes; a batch over
+  // the library's size limit goes in halves.
+  void Send(std::vector<std::unique_ptr<fb::ImportRowT>>* rows,
+            std::vector<Outcome>* out) {
+    if (rows->empty()) return;
+    fb::ImportBatchT batch;
+    batch.rows = std::move(*rows);
+    flatbuffers::FlatBufferBuilder builder(1 << 16);
+    builder.Finish(fb::ImportBatch::Pack(builder, &batch));
+    constexpr size_t kMaxBatchBytes = 1u << 20;  // the record limit
+    if (builder.GetSize() > kMaxBatchBytes && batch.rows.size() > 1) {
+      size_t half = batch.rows.size() / 2;
+      std::vector<std::unique_ptr<fb::ImportRowT>> first(
+          std::make_move_iterator(batch.rows.begin()),
+          std::make_move_iterator(batch.rows.begin() + half));
+      std::vector<std::unique_ptr<fb::ImportRowT>> second(
+          std::make_move_iterator(batch.rows.begin() + half),
+          std::make_move_iterator(batch.rows.end()));
+      Send(&first, out);
+      Send(&second, out);
+      return;
+    }
+    custdb_buffer* result = nullptr;
+    int rc = custdb_customer_import(&result, store_, account_,
+                                    builder.GetBufferPointer(),
+                                    builder.GetSize(), nullptr);
+    if (rc == CUSTDB_EINVAL && batch.rows.size() == 1) {
+      // One row too large for a batch: it is rejected as it would be
+      // alone.
+      out->push_back(Outcome{"rejected", 0, custdb_last_error()});
+      return;
+    }
+    Check(rc, "import");
+    Buffer owned(result);
+    const auto* rows_out =
+        flatbuffers::GetRoot<fb::ImportResult>(custdb_buffer_data(result))
+            ->rows();
+    const size_t first = out->size();
+    for (size_t i = 0; i < batch.rows.size(); ++i) {
+      const auto* r = rows_out->Get(static_cast<flatbuffers::uoffset_t>(i));
+      Outcome o;
+      o.customer_id = r->customer_id();
+      switch (r->outcome()) {
+        case fb::ImportOutcome::Created:
+          o.outcome = "created";
+          break;
+        case fb::ImportOutcome::Rejected:
+          o.outcome = "rejected";
+          o.customer_id = 0;
+          o.reason = RowReason(r->error() ? r->error()->str() : "");
+          break;
+        default:  // existing, linked: the single calls decide
+          o.outcome.clear();
+          break;
+      }
+      out->push_back(std::move(o));
+    }
+    // The rows found existing or linked, after the batch that saw them.
+    size_t batched = 0;
+    for (auto& p : pending_) {
+      if (!p.batched) continue;
+      if (batched >= first && batched < out->size() &&
+          (*out)[batched].outcome.empty()) {
+        (*out)[batched] = p.one_by_one();
+      }
+      ++batched;
+    }
+  }
+
+  // "rows[3].customer.phone: ..." -> "phone: ..."; "rows[3].contacts[0].
+  // email: ..." -> "contacts[0].email: ...".
+  static std::string RowReason(std::string error) {
+    size_t dot = error.find("].");
+    if (error.compare(0, 5, "rows[") == 0 && dot != std::string::npos) {
+      error.erase(0, dot + 2);
+    }
+    if (error.compare(0, 9, "customer.") == 0) error.erase(0, 9);
+    return error;
+  }
+
+  custdb_store* store_;
+  uint64_t account_;
+  Importer* importer_;
+  Reporter* reporter_;
+  Counts* counts_;
+  Progress* progress_;
+  fb::ImportBatchT batch_;
+  std::vector<Pending> pending_;
+  std::set<std::string> sources_;
+  std::set<std::string> phones_;
+};
+
 int CommandImport(Context& ctx) {
   static const std::set<std::string> allowed = {"map", "id-column", "report",
                                                 "input-format", "sync"};
@@ -659,6 +903,8 @@ int CommandImport(Context& ctx) {
   Progress progress(ctx.stderr_is_terminal, total);
   Reporter reporter(ctx.args.Get("report"), ctx.stderr_is_terminal);
   Counts counts;
+  Batcher batcher(store.get(), ctx.account, &importer, &reporter, &counts,
+                  &progress);
 
   if (input_format == "csv") {
     CsvReader reader([in](char* buffer, size_t capacity) -> long {
@@ -717,10 +963,10 @@ int CommandImport(Context& ctx) {
       auto outcome = reader.Next(&values);
       if (outcome == CsvReader::Outcome::kEnd) break;
       if (outcome == CsvReader::Outcome::kReadError) {
+        batcher.Flush();  // the rows read before stay imported
         Fail(kExitStorage, "import: reading the file failed");
       }
       Outcome o;
-      std::string source_id;
       if (outcome == CsvReader::Outcome::kMalformed) {
         o.outcome = "rejected";
         o.reason = reader.error();
@@ -731,12 +977,17 @@ int CommandImport(Context& ctx) {
                    std::to_string(header.size());
       } else {
         CsvRow row(&values, &field_columns, &columns);
-        if (!id_column.empty()) source_id = row.Column(id_column);
-        o = importer.Import(row);
+        std::string source_id = id_column.empty() ? "" : row.Column(id_column);
+        batcher.Add(reader.line(), source_id, row,
+                    [&importer, values, &field_columns, &columns] {
+                      CsvRow copy(&values, &field_columns, &columns);
+                      return importer.Import(copy);
+                    });
       }
-      reporter.Row(reader.line(), source_id, o, &counts, &progress);
+      if (!o.outcome.empty()) batcher.Decided(reader.line(), "", o);
       progress.Update(counts.rows, reader.bytes_read());
     }
+    batcher.Flush();  // while the columns the rows name are in scope
   } else {
     LineReader lines(in);
     std::string line;
@@ -744,7 +995,6 @@ int CommandImport(Context& ctx) {
     bool any = false;
     while (lines.Next(&line, &too_long)) {
       Outcome o;
-      std::string source_id;
       if (Trim(line).empty() && !too_long) continue;
       any = true;
       Json object;
@@ -763,12 +1013,17 @@ int CommandImport(Context& ctx) {
         o.reason = "row: not a JSON object";
       } else {
         JsonRow row(&object, &mapping);
-        if (!id_column.empty()) source_id = row.Column(id_column);
-        o = importer.Import(row);
+        std::string source_id = id_column.empty() ? "" : row.Column(id_column);
+        batcher.Add(lines.line_number(), source_id, row,
+                    [&importer, object, &mapping] {
+                      JsonRow copy(&object, &mapping);
+                      return importer.Import(copy);
+                    });
       }
-      reporter.Row(lines.line_number(), source_id, o, &counts, &progress);
+      if (!o.outcome.empty()) batcher.Decided(lines.line_number(), "", o);
       progress.Update(counts.rows, lines.bytes());
     }
+    batcher.Flush();
     if (ferror(in)) Fail(kExitStorage, "import: reading the file failed");
     if (!any) Fail(kExitInvalid, "import: the file holds no rows");
   }
