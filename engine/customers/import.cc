@@ -67,6 +67,7 @@ Status WriteRow(const ImportServices& s, rocksdb::Transaction* txn,
     return Status::Ok();
   }
   const uint64_t id = prepared.customer.id;
+  if (BulkWrites* bulk = BulkWrites::Of(txn)) bulk->MarkNew(id);
 
   if (row.link() != nullptr) {
     bool existed = false;
@@ -157,7 +158,7 @@ Result<std::string> ImportCustomers(const ImportServices& s,
   return InTransaction<std::string>(
       s.store, [&](rocksdb::Transaction* txn) -> Result<std::string> {
         std::vector<RowResult> results = prepared_results;
-        CounterSums sums(s.store, txn);
+        BulkWrites bulk(s.store, txn);
         std::set<std::string> phones;
         for (const auto& p : prepared) {
           if (p)
@@ -181,16 +182,16 @@ Result<std::string> ImportCustomers(const ImportServices& s,
           }
           if (result.outcome == fb::ImportOutcome::Created) {
             txn->PopSavePoint().PermitUncheckedError();
-            sums.KeepRow();
+            bulk.KeepRow();
             wrote = true;
           } else {
-            sums.DropRow();
+            bulk.DropRow();
             auto undone = txn->RollbackToSavePoint();
             if (!undone.ok()) return FromRocks(undone, "import");
           }
         }
         if (wrote) {
-          CUSTDB_RETURN_IF_ERROR(sums.Write());
+          CUSTDB_RETURN_IF_ERROR(bulk.Write());
           CUSTDB_RETURN_IF_ERROR(CommitSorted(s.store, txn));
         }
         return PackResults(results);

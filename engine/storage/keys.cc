@@ -564,6 +564,10 @@ std::optional<size_t> ExactValuePrefixLength(std::string_view key) {
   return std::nullopt;
 }
 
+bool IsPhoneIndexKey(std::string_view key) {
+  return key.size() > 8 && static_cast<IndexTag>(key[8]) == IndexTag::kPhone;
+}
+
 std::string PrefixEnd(std::string_view prefix) {
   std::string end(prefix);
   while (!end.empty()) {

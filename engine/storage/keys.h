@@ -375,6 +375,10 @@ std::string AccountPrefix(uint64_t account_id);
 // The indexes family filters seeks by this prefix (engine/storage/store.cc).
 std::optional<size_t> ExactValuePrefixLength(std::string_view key);
 
+// Whether an indexes-family key is an entry of the customers' phone
+// index (kPhone).
+bool IsPhoneIndexKey(std::string_view key);
+
 // The smallest key greater than every key that starts with `prefix`, or
 // an empty string when there is none (a prefix of all FF bytes).
 std::string PrefixEnd(std::string_view prefix);

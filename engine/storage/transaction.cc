@@ -35,24 +35,29 @@ Status LockKey(Store* store, rocksdb::Transaction* txn, Family family,
 }
 
 namespace {
-thread_local CounterSums* current_sums = nullptr;
+thread_local BulkWrites* current_bulk = nullptr;
 }  // namespace
 
-CounterSums::CounterSums(Store* store, rocksdb::Transaction* txn)
-    : store_(store), txn_(txn), outer_(current_sums) {
-  current_sums = this;
+BulkWrites::BulkWrites(Store* store, rocksdb::Transaction* txn)
+    : store_(store), txn_(txn), outer_(current_bulk) {
+  current_bulk = this;
 }
 
-CounterSums::~CounterSums() { current_sums = outer_; }
+BulkWrites::~BulkWrites() { current_bulk = outer_; }
 
-void CounterSums::KeepRow() {
+BulkWrites* BulkWrites::Of(const rocksdb::Transaction* txn) {
+  return current_bulk != nullptr && current_bulk->txn_ == txn ? current_bulk
+                                                              : nullptr;
+}
+
+void BulkWrites::KeepRow() {
   for (const auto& [key, delta] : row_) batch_[key] += delta;
   row_.clear();
 }
 
-void CounterSums::DropRow() { row_.clear(); }
+void BulkWrites::DropRow() { row_.clear(); }
 
-Status CounterSums::Write() {
+Status BulkWrites::Write() {
   KeepRow();
   auto* counters = store_->family(Family::kCounters);
   for (const auto& [key, delta] : batch_) {
@@ -67,8 +72,8 @@ Status CounterSums::Write() {
 Status AddToCounter(Store* store, rocksdb::Transaction* txn,
                     const std::string& counter_key, int64_t delta) {
   if (delta == 0) return Status::Ok();
-  if (current_sums != nullptr && current_sums->txn_ == txn) {
-    current_sums->row_[counter_key] += delta;
+  if (BulkWrites* bulk = BulkWrites::Of(txn)) {
+    bulk->Add(counter_key, delta);
     return Status::Ok();
   }
   auto s = txn->MergeUntracked(store->family(Family::kCounters), counter_key,
@@ -83,32 +88,48 @@ namespace {
 // writer of a customer's names holds the customer's lock, so the read
 // sees the last committed count. The entries of a customer `txn` creates
 // are read from `txn` alone, which spares a read of the store for each
-// trigram of a new customer.
+// trigram of a new customer; in a bulk transaction (BulkWrites) they are
+// counted there, and written without indexing.
 Status MoveTrigramEntry(Store* store, rocksdb::Transaction* txn,
                         const std::string& key, const std::string& counter,
                         int delta, bool owner_is_new) {
   auto* trigrams = store->family(Family::kTrigrams);
-  std::string value;
-  // Only merges would need real options; trigram entries are plain Puts.
-  static const rocksdb::DBOptions kBatchReadOptions;
-  auto s = owner_is_new
-               ? txn->GetWriteBatch()->GetFromBatch(trigrams, kBatchReadOptions,
-                                                    key, &value)
-               : txn->Get(rocksdb::ReadOptions(), trigrams, key, &value);
+  BulkWrites* bulk = BulkWrites::Of(txn);
+  if (bulk != nullptr && !owner_is_new) {
+    auto entry = keys::ParseIndexKey(key);
+    owner_is_new = entry && bulk->IsNew(entry->customer_id);
+  }
   uint32_t names = 0;
-  if (s.ok()) {
-    auto stored = keys::DecodeTrigramCount(value);
-    if (!stored) return Status::Corruption("a trigram entry is damaged");
-    names = *stored;
-  } else if (!s.IsNotFound()) {
-    return FromRocks(s, "reading a trigram entry");
+  const uint32_t* counted = bulk != nullptr ? bulk->TrigramNames(key) : nullptr;
+  if (counted != nullptr) {
+    names = *counted;
+  } else if (bulk == nullptr || !owner_is_new) {
+    std::string value;
+    // Only merges would need real options; trigram entries are plain Puts.
+    static const rocksdb::DBOptions kBatchReadOptions;
+    auto s = owner_is_new
+                 ? txn->GetWriteBatch()->GetFromBatch(
+                       trigrams, kBatchReadOptions, key, &value)
+                 : txn->Get(rocksdb::ReadOptions(), trigrams, key, &value);
+    if (s.ok()) {
+      auto stored = keys::DecodeTrigramCount(value);
+      if (!stored) return Status::Corruption("a trigram entry is damaged");
+      names = *stored;
+    } else if (!s.IsNotFound()) {
+      return FromRocks(s, "reading a trigram entry");
+    }
   }
   if (delta < 0 && names == 0) {
     return Status::Corruption("a trigram entry is missing");
   }
   uint32_t now = delta < 0 ? names - 1 : names + 1;
+  if (bulk != nullptr) {
+    bulk->SetTrigramNames(key, now);
+    txn->DisableIndexing();
+  }
   // The key of a new customer's entry names its fresh id: nobody else can
   // write it, and it needs no lock.
+  rocksdb::Status s;
   if (now == 0) {
     s = txn->Delete(trigrams, key);
   } else if (owner_is_new) {
@@ -116,11 +137,29 @@ Status MoveTrigramEntry(Store* store, rocksdb::Transaction* txn,
   } else {
     s = txn->Put(trigrams, key, keys::EncodeTrigramCount(now));
   }
+  if (bulk != nullptr) txn->EnableIndexing();
   if (!s.ok()) return FromRocks(s, "writing a trigram entry");
   if (names == 0 || now == 0) {
     CUSTDB_RETURN_IF_ERROR(AddToCounter(store, txn, counter, delta));
   }
   return Status::Ok();
+}
+
+// Writes an index entry of a new customer, whose key names its fresh id:
+// nobody else can write it, and it needs no lock. In a bulk transaction
+// it is not indexed either, unless it is a phone entry, which a later
+// create in the transaction reads to find the phone's owners.
+rocksdb::Status PutNewEntry(rocksdb::Transaction* txn,
+                            rocksdb::ColumnFamilyHandle* family,
+                            const std::string& key,
+                            const rocksdb::Slice& value) {
+  if (BulkWrites::Of(txn) == nullptr || keys::IsPhoneIndexKey(key)) {
+    return txn->PutUntracked(family, key, value);
+  }
+  txn->DisableIndexing();
+  auto s = txn->PutUntracked(family, key, value);
+  txn->EnableIndexing();
+  return s;
 }
 
 }  // namespace
@@ -153,7 +192,7 @@ Status ReplaceIndexEntries(Store* store, rocksdb::Transaction* txn,
       continue;
     }
     // A new customer's entries end with its fresh id (see above).
-    auto s = owner_is_new ? txn->PutUntracked(indexes, k, rocksdb::Slice())
+    auto s = owner_is_new ? PutNewEntry(txn, indexes, k, rocksdb::Slice())
                           : txn->Put(indexes, k, rocksdb::Slice());
     if (!s.ok()) return FromRocks(s, "writing an index entry");
   }
@@ -181,7 +220,7 @@ Status ReplaceIndexValues(Store* store, rocksdb::Transaction* txn,
   for (const auto& e : new_entries) {
     auto old = find(old_entries, e.key);
     if (old != old_entries.end() && old->value == e.value) continue;
-    auto s = owner_is_new ? txn->PutUntracked(indexes, e.key, e.value)
+    auto s = owner_is_new ? PutNewEntry(txn, indexes, e.key, e.value)
                           : txn->Put(indexes, e.key, e.value);
     if (!s.ok()) return FromRocks(s, "writing an index entry");
   }

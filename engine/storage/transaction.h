@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <flatbuffers/flatbuffers.h>
@@ -80,17 +82,49 @@ Status LockKey(Store* store, rocksdb::Transaction* txn, Family family,
 Status AddToCounter(Store* store, rocksdb::Transaction* txn,
                     const std::string& counter_key, int64_t delta);
 
-// For a transaction of many records (an import): while one is alive on
-// this thread, AddToCounter on its transaction adds to a sum here instead
-// of writing a delta each call, and Write writes one delta a counter. The
-// sums of the records since the last KeepRow are dropped by DropRow, for
-// a record rolled back to a save point.
-class CounterSums {
+// For a transaction of many new records (an import). While one is alive
+// on this thread, the writes of its transaction take shortcuts that only
+// hold when nothing else reads what the transaction writes before it
+// commits, and the records it creates are new:
+// - AddToCounter adds to a sum here instead of writing a delta each
+//   call, and Write writes one delta a counter;
+// - a trigram entry's count is kept here, and read from here, instead of
+//   from the transaction's indexed batch;
+// - the index entries of a new customer are written without indexing
+//   (Transaction::DisableIndexing), except its phone entries, which a
+//   later create of the transaction reads; the write still commits them.
+// The counter sums since the last KeepRow are dropped by DropRow, for a
+// record rolled back to a save point. (A rolled-back record's trigram
+// counts may stay here: its keys name its fresh id, which nothing
+// writes again.)
+class BulkWrites {
  public:
-  CounterSums(Store* store, rocksdb::Transaction* txn);
-  ~CounterSums();
-  CounterSums(const CounterSums&) = delete;
-  CounterSums& operator=(const CounterSums&) = delete;
+  BulkWrites(Store* store, rocksdb::Transaction* txn);
+  ~BulkWrites();
+  BulkWrites(const BulkWrites&) = delete;
+  BulkWrites& operator=(const BulkWrites&) = delete;
+
+  // The one alive for `txn` on this thread, or null.
+  static BulkWrites* Of(const rocksdb::Transaction* txn);
+
+  void Add(const std::string& counter_key, int64_t delta) {
+    row_[counter_key] += delta;
+  }
+  // The names a trigram entry written in this transaction counts; null
+  // for an entry it has not written.
+  const uint32_t* TrigramNames(const std::string& key) const {
+    auto it = trigram_names_.find(key);
+    return it == trigram_names_.end() ? nullptr : &it->second;
+  }
+  void SetTrigramNames(const std::string& key, uint32_t names) {
+    trigram_names_[key] = names;
+  }
+  // A customer this transaction created: nothing of it is in the store
+  // yet, so what its later writes would read there is not looked for.
+  void MarkNew(uint64_t customer_id) { new_customers_.insert(customer_id); }
+  bool IsNew(uint64_t customer_id) const {
+    return new_customers_.count(customer_id) != 0;
+  }
 
   void KeepRow();
   void DropRow();
@@ -99,13 +133,13 @@ class CounterSums {
   Status Write();
 
  private:
-  friend Status AddToCounter(Store*, rocksdb::Transaction*, const std::string&,
-                             int64_t);
   Store* store_;
   rocksdb::Transaction* txn_;
-  CounterSums* outer_;
+  BulkWrites* outer_;
   std::map<std::string, int64_t> row_;
   std::map<std::string, int64_t> batch_;
+  std::unordered_map<std::string, uint32_t> trigram_names_;
+  std::unordered_set<uint64_t> new_customers_;
 };
 
 // Deletes the index entries only `old_keys` has and writes (with an empty
