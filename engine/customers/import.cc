@@ -180,11 +180,14 @@ Result<std::string> ImportCustomers(const ImportServices& s,
             result =
                 RowResult{fb::ImportOutcome::Rejected, 0, written.message()};
           }
-          if (result.outcome == fb::ImportOutcome::Created) {
+          if (written.ok()) {
+            // Created, or found existing or linked before writing anything.
             txn->PopSavePoint().PermitUncheckedError();
             bulk.KeepRow();
-            wrote = true;
+            wrote = wrote || result.outcome == fb::ImportOutcome::Created;
           } else {
+            // Rolling back rebuilds the index of the transaction's whole
+            // batch, which is costly: only a row that failed needs it.
             bulk.DropRow();
             auto undone = txn->RollbackToSavePoint();
             if (!undone.ok()) return FromRocks(undone, "import");
