@@ -159,6 +159,35 @@ Result<std::string> ImportCustomers(const ImportServices& s,
       s.store, [&](rocksdb::Transaction* txn) -> Result<std::string> {
         std::vector<RowResult> results = prepared_results;
         BulkWrites bulk(s.store, txn);
+        // Locks in the order every writer takes them (docs/architecture.md,
+        // "Lock order"): link targets, tags, then phones, each kind in
+        // sorted order. A row takes its own again later, which costs
+        // nothing; one that is invalid fails with its row.
+        std::vector<const fb::LinkDraft*> links;
+        std::set<uint64_t> tag_ids;
+        for (size_t i = 0; i < n; ++i) {
+          if (!prepared[i]) continue;
+          const fb::ImportRow* row = batch.rows()->Get(i);
+          if (row->link() != nullptr) links.push_back(row->link());
+          if (row->tag_ids() != nullptr) {
+            tag_ids.insert(row->tag_ids()->begin(), row->tag_ids()->end());
+          }
+        }
+        std::sort(links.begin(), links.end(),
+                  [](const fb::LinkDraft* a, const fb::LinkDraft* b) {
+                    return std::make_pair(FlatString(a->kind()),
+                                          FlatString(a->external_id())) <
+                           std::make_pair(FlatString(b->kind()),
+                                          FlatString(b->external_id()));
+                  });
+        for (const fb::LinkDraft* link : links) {
+          auto held = s.links->HolderInTransaction(txn, account_id, *link);
+          if (!held.ok() && !RejectsRow(held.status())) return held.status();
+        }
+        for (uint64_t id : tag_ids) {
+          auto locked = s.tags->LockInTransaction(txn, account_id, id);
+          if (!locked.ok() && !RejectsRow(locked)) return locked;
+        }
         std::set<std::string> phones;
         for (const auto& p : prepared) {
           if (p)
