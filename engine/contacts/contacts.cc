@@ -1,6 +1,7 @@
 #include "engine/contacts/contacts.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "engine/contacts/contact_record.h"
 #include "engine/customers/children.h"
@@ -75,15 +76,10 @@ Result<std::string> Contacts::AddInTransaction(rocksdb::Transaction* txn,
   if (!id.ok()) return id.status();
   auto customer = customers_->LockForChild(txn, account_id, customer_id);
   if (!customer.ok()) return customer.status();
-  fb::ContactT added = contact;
-  added.id = *id;
-  added.account_id = account_id;
-  added.customer_id = customer_id;
-  added.created_at_ms = NowMs();
-  added.updated_at_ms = added.created_at_ms;
-  added.version = 1;
+  fb::ContactT added = std::move(contact);
+  StampNewChild(&added, *id, account_id, customer_id, NowMs());
   uint64_t old_primary = customer->primary_contact_id;
-  added.primary = contact.primary || old_primary == 0;
+  added.primary = added.primary || old_primary == 0;
   if (added.primary && old_primary != 0) {
     CUSTDB_RETURN_IF_ERROR(
         SetPrimaryFlag(store_, txn, account_id, old_primary, false));

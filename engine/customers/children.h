@@ -30,6 +30,19 @@ namespace custdb {
 // "contact 5 not found in this account".
 std::string ChildNotFound(std::string_view what, uint64_t id);
 
+// Sets what the store gives a child it creates: its id, account and
+// customer, its times (`now_ms`) and version 1.
+template <typename T>
+void StampNewChild(T* child, uint64_t id, uint64_t account_id,
+                   uint64_t customer_id, int64_t now_ms) {
+  child->id = id;
+  child->account_id = account_id;
+  child->customer_id = customer_id;
+  child->created_at_ms = now_ms;
+  child->updated_at_ms = now_ms;
+  child->version = 1;
+}
+
 // Verifies stored bytes as a T and unpacks them; damage is kCorruption,
 // naming `what` and `id`.
 template <typename T>

@@ -413,11 +413,8 @@ Result<CreateResult> Customers::CreateInTransaction(
   if (prepared.first_contact) {
     // The first contact commits with its customer.
     fb::ContactT first = *prepared.first_contact;
-    first.account_id = account_id;
-    first.customer_id = customer.id;
-    first.created_at_ms = customer.created_at_ms;
-    first.updated_at_ms = customer.created_at_ms;
-    first.version = 1;
+    StampNewChild(&first, first.id, account_id, customer.id,
+                  customer.created_at_ms);
     first.primary = true;
     auto written = WriteContact(store_, txn, nullptr, &first,
                                 /*customer_is_new=*/true);

@@ -152,14 +152,8 @@ Result<std::string> Locations::AddInTransaction(
   // Locking the customer makes sure it exists until the commit.
   auto customer = customers_->LockForChild(txn, account_id, customer_id);
   if (!customer.ok()) return customer.status();
-  fb::LocationT added = location;
-  added.id = *id;
-  added.account_id = account_id;
-  added.customer_id = customer_id;
-  added.created_at_ms = NowMs();
-  added.updated_at_ms = added.created_at_ms;
-  added.version = 1;
-  return WriteLocation(store_, txn, nullptr, &added);
+  StampNewChild(&location, *id, account_id, customer_id, NowMs());
+  return WriteLocation(store_, txn, nullptr, &location);
 }
 
 Result<std::string> Locations::Get(uint64_t account_id, uint64_t location_id) {

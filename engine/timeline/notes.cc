@@ -5,6 +5,7 @@
 
 #include <rocksdb/snapshot.h>
 
+#include "engine/customers/children.h"
 #include "engine/normalize/text.h"
 #include "engine/schema/records.h"
 #include "engine/storage/transaction.h"
@@ -76,12 +77,7 @@ Result<std::string> Notes::Add(uint64_t account_id, uint64_t customer_id,
         // activity, but it must not be added to a customer being removed.
         auto customer = customers_->LockForChild(txn, account_id, customer_id);
         if (!customer.ok()) return customer.status();
-        note.id = *id;
-        note.account_id = account_id;
-        note.customer_id = customer_id;
-        note.created_at_ms = NowMs();
-        note.updated_at_ms = note.created_at_ms;
-        note.version = 1;
+        StampNewChild(&note, *id, account_id, customer_id, NowMs());
         auto record = WriteNote(store_, txn, nullptr, &note);
         if (!record.ok()) return record.status();
         auto s = txn->Commit();
