@@ -204,23 +204,20 @@ Result<std::string> ImportCustomers(const ImportServices& s,
           Status written =
               WriteRow(s, txn, account_id, i, *batch.rows()->Get(i),
                        *prepared[i], options, &result);
-          if (!written.ok() && !RejectsRow(written)) return written;
-          if (!written.ok()) {
-            result =
-                RowResult{fb::ImportOutcome::Rejected, 0, written.message()};
-          }
           if (written.ok()) {
             // Created, or found existing or linked before writing anything.
             txn->PopSavePoint().PermitUncheckedError();
             bulk.KeepRow();
             wrote = wrote || result.outcome == fb::ImportOutcome::Created;
-          } else {
-            // Rolling back rebuilds the index of the transaction's whole
-            // batch, which is costly: only a row that failed needs it.
-            bulk.DropRow();
-            auto undone = txn->RollbackToSavePoint();
-            if (!undone.ok()) return FromRocks(undone, "import");
+            continue;
           }
+          if (!RejectsRow(written)) return written;
+          result = RowResult{fb::ImportOutcome::Rejected, 0, written.message()};
+          // Rolling back rebuilds the index of the transaction's whole
+          // batch, which is costly: only a row that failed needs it.
+          bulk.DropRow();
+          auto undone = txn->RollbackToSavePoint();
+          if (!undone.ok()) return FromRocks(undone, "import");
         }
         if (wrote) {
           CUSTDB_RETURN_IF_ERROR(bulk.Write());

@@ -313,14 +313,10 @@ Status CommitSorted(Store* store, rocksdb::Transaction* txn) {
         if (a.family != b.family) return a.family < b.family;
         return a.key < b.key;
       });
-  std::vector<rocksdb::ColumnFamilyHandle*> handles(
-      static_cast<size_t>(Family::kCount));
-  for (size_t i = 0; i < handles.size(); ++i) {
-    handles[i] = store->family(static_cast<Family>(i));
-  }
-  auto handle_of = [&](uint32_t id) -> rocksdb::ColumnFamilyHandle* {
-    for (auto* h : handles) {
-      if (h->GetID() == id) return h;
+  auto handle_of = [store](uint32_t id) -> rocksdb::ColumnFamilyHandle* {
+    for (size_t i = 0; i < static_cast<size_t>(Family::kCount); ++i) {
+      auto* handle = store->family(static_cast<Family>(i));
+      if (handle->GetID() == id) return handle;
     }
     return nullptr;
   };
