@@ -49,10 +49,11 @@ struct ImportServices {
 // written all commit together, or nothing does when the call fails (a
 // storage error, never an invalid row).
 //
-// Locks: the phones of every row first, in sorted order; then each row's
-// link target, tags, and what a create takes after its phone. A batch
-// holds them until it commits, so that other writers of those phones
-// wait for the batch.
+// Locks: the link targets of every row, then their tags, then their
+// phones, each in sorted order, before any row writes; then what each
+// row's create takes after its phone, and its new customer's own keys.
+// A batch holds them until it commits, so that other writers of those
+// keys wait for the batch.
 Result<std::string> ImportCustomers(const ImportServices& services,
                                     uint64_t account_id,
                                     const fb::ImportBatch& batch,
