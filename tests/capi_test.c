@@ -78,6 +78,7 @@ static void test_null_safety(void) {
 
 static void test_json(void) {
   custdb_buffer* out = NULL;
+  custdb_buffer* again = NULL;
   const char* broken = "{\"kind\": \"Individual\", \"first_name\": ";
   const char* unknown = "{\"shoe_size\": 9}";
   const char* bad_enum = "{\"kind\": \"Robot\"}";
@@ -111,6 +112,21 @@ static void test_json(void) {
         json_has(text, "\"company_name\":\"Acme\""));
   CHECK(json_has(text, "Company"));
   free(text);
+  custdb_buffer_free(out);
+
+  /* Control characters in a record's text come out escaped, as JSON
+   * wants, and the JSON gives the same record again. */
+  out = from_json("CustomerDraft",
+                  "{\"kind\": \"Individual\", "
+                  "\"first_name\": \"a\\u0000b\\u001f\\u0d80\"}");
+  text = to_json("CustomerDraft", out);
+  CHECK(json_has(text, "a\\u0000b\\u001f"));
+  again = from_json("CustomerDraft", text);
+  CHECK(custdb_buffer_size(again) == custdb_buffer_size(out));
+  CHECK(memcmp(custdb_buffer_data(again), custdb_buffer_data(out),
+               custdb_buffer_size(out)) == 0);
+  free(text);
+  custdb_buffer_free(again);
   custdb_buffer_free(out);
 }
 

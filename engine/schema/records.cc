@@ -1,5 +1,6 @@
 #include "engine/schema/records.h"
 
+#include <algorithm>
 #include <memory>
 
 #include <flatbuffers/idl.h>
@@ -119,6 +120,31 @@ std::string DescribeParseError(const std::string& error) {
   return "json: " + what + where;
 }
 
+// With natural_utf8 the printer copies valid UTF-8 as it is, control
+// characters included, which JSON allows in a string only escaped (and
+// which JsonToRecord refuses as a NUL). The printer escapes those with a
+// short form (\n, \t, ...) itself, so a raw byte below 0x20 other than a
+// line break between members is inside a string.
+std::string EscapeControlBytes(const std::string& json) {
+  auto raw = [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 && c != '\n';
+  };
+  if (std::none_of(json.begin(), json.end(), raw)) return json;
+  std::string out;
+  out.reserve(json.size() + 16);
+  for (char c : json) {
+    if (!raw(c)) {
+      out += c;
+      continue;
+    }
+    static const char kHex[] = "0123456789abcdef";
+    out += "\\u00";
+    out += kHex[(c >> 4) & 0xF];
+    out += kHex[c & 0xF];
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::string> JsonToRecord(std::string_view type_name,
@@ -171,7 +197,7 @@ Result<std::string> RecordToJson(std::string_view type_name,
     DropParser();
     return Status::InvalidArgument("record: cannot be printed as json");
   }
-  return json;
+  return EscapeControlBytes(json);
 }
 
 }  // namespace custdb
