@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/storage/keys.h"
+#include "engine/storage/transaction.h"
 #include "test_util.h"
 
 namespace custdb {
@@ -20,6 +21,45 @@ TEST_CASE("opening a missing directory creates an empty store") {
   TempDir dir;
   auto store = OpenStore(dir.sub("new/nested"));
   CHECK(std::filesystem::exists(dir.sub("new/nested/CURRENT")));
+}
+
+TEST_CASE("counter deltas and fresh keys hold no lock that others wait for") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  const std::string counter = keys::CounterKey(1, keys::CounterTag::kTotal);
+  const std::string fresh = keys::CustomerKey(1, 77);
+  auto first = store->BeginTransaction();
+  auto second = store->BeginTransaction();
+  REQUIRE(AddToCounter(store.get(), first.get(), counter, 2).ok());
+  REQUIRE(
+      PutUnlocked(store.get(), first.get(), Family::kRecords, fresh, "x").ok());
+
+  // Had `first` locked either key, these would wait for it and time out.
+  REQUIRE(AddToCounter(store.get(), second.get(), counter, 3).ok());
+  std::string value;
+  auto read = second->GetForUpdate(
+      rocksdb::ReadOptions(), store->family(Family::kRecords), fresh, &value);
+  CHECK(read.IsNotFound());
+  REQUIRE(second->Commit().ok());
+
+  // The unlocked writes commit with their transaction, and can be read in it.
+  REQUIRE(first
+              ->Get(rocksdb::ReadOptions(), store->family(Family::kRecords),
+                    fresh, &value)
+              .ok());
+  CHECK(value == "x");
+  REQUIRE(first->Commit().ok());
+  REQUIRE(store->db()
+              ->Get(rocksdb::ReadOptions(), store->family(Family::kCounters),
+                    counter, &value)
+              .ok());
+  REQUIRE(value.size() == 8);
+  CHECK(keys::GetBigEndian64(value.data()) == 5);
+  REQUIRE(store->db()
+              ->Get(rocksdb::ReadOptions(), store->family(Family::kRecords),
+                    fresh, &value)
+              .ok());
+  CHECK(value == "x");
 }
 
 TEST_CASE("a store that is open cannot be opened a second time") {

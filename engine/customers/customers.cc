@@ -57,13 +57,14 @@ Status WriteDerived(Store* store, rocksdb::Transaction* txn,
     new_counters = CounterKeysOf(*after);
   }
 
-  // A null `before` is a customer this transaction creates.
+  // A null `before` is a customer this transaction creates; a bulk
+  // transaction knows the others it created.
+  const bool owner_is_new =
+      before == nullptr || BulkWrites::Created(txn, before->id);
   CUSTDB_RETURN_IF_ERROR(
-      ReplaceIndexEntries(store, txn, old_keys, new_keys,
-                          /*owner_is_new=*/before == nullptr));
+      ReplaceIndexEntries(store, txn, old_keys, new_keys, owner_is_new));
   CUSTDB_RETURN_IF_ERROR(
-      ReplaceIndexValues(store, txn, old_rows, new_rows,
-                         /*owner_is_new=*/before == nullptr));
+      ReplaceIndexValues(store, txn, old_rows, new_rows, owner_is_new));
 
   std::map<std::string, int64_t> deltas;
   for (const auto& key : old_counters) deltas[key] -= 1;
@@ -423,9 +424,9 @@ Result<CreateResult> Customers::CreateInTransaction(
   }
   std::string record = PackRecord(customer);
   // A fresh id: nobody else can write the key, and it needs no lock.
-  s = txn->PutUntracked(store_->family(Family::kRecords),
-                        keys::CustomerKey(account_id, customer.id), record);
-  if (!s.ok()) return FromRocks(s, "create");
+  CUSTDB_RETURN_IF_ERROR(PutUnlocked(store_, txn, Family::kRecords,
+                                     keys::CustomerKey(account_id, customer.id),
+                                     record));
   CUSTDB_RETURN_IF_ERROR(WriteDerived(store_, txn, nullptr, &customer));
   return CreateResult{std::move(record), false};
 }
@@ -671,7 +672,10 @@ Result<fb::CustomerT> Customers::LockForChild(rocksdb::Transaction* txn,
                                               uint64_t account_id,
                                               uint64_t customer_id) {
   CUSTDB_RETURN_IF_ERROR(CheckIds(account_id, customer_id));
-  auto stored = ReadCustomer(store_, txn, account_id, customer_id, true);
+  // One that a bulk transaction created is nobody else's to change.
+  auto stored =
+      ReadCustomer(store_, txn, account_id, customer_id,
+                   /*for_update=*/!BulkWrites::Created(txn, customer_id));
   if (!stored.ok()) return stored.status();
   if (!stored->has_value()) return Missing(txn, account_id, customer_id);
   return DecodeCustomer(**stored, customer_id);
@@ -687,9 +691,14 @@ Result<std::string> Customers::WriteInTransaction(rocksdb::Transaction* txn,
     after.updated_at_ms = std::max(NowMs(), before.updated_at_ms);
   }
   std::string record = PackRecord(after);
-  auto s = txn->Put(store_->family(Family::kRecords),
-                    keys::CustomerKey(after.account_id, after.id), record);
-  if (!s.ok()) return FromRocks(s, "writing a customer");
+  auto key = keys::CustomerKey(after.account_id, after.id);
+  if (BulkWrites::Created(txn, after.id)) {
+    CUSTDB_RETURN_IF_ERROR(
+        PutUnlocked(store_, txn, Family::kRecords, key, record));
+  } else {
+    auto s = txn->Put(store_->family(Family::kRecords), key, record);
+    if (!s.ok()) return FromRocks(s, "writing a customer");
+  }
   CUSTDB_RETURN_IF_ERROR(WriteDerived(store_, txn, &before, &after));
   return record;
 }

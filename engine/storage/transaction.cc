@@ -35,8 +35,40 @@ Status LockKey(Store* store, rocksdb::Transaction* txn, Family family,
 }
 
 namespace {
+
 thread_local BulkWrites* current_bulk = nullptr;
+
+// A counter delta, unlocked and unindexed (see AddToCounter).
+Status MergeCounterDelta(Store* store, rocksdb::Transaction* txn,
+                         const std::string& counter_key, int64_t delta) {
+  auto s = txn->GetWriteBatch()->GetWriteBatch()->Merge(
+      store->family(Family::kCounters), counter_key, EncodeCounter(delta));
+  return FromRocks(s, "updating a count");
+}
+
 }  // namespace
+
+Status PutUnlocked(Store* store, rocksdb::Transaction* txn, Family family,
+                   const std::string& key, const rocksdb::Slice& value,
+                   bool readable) {
+  // The transaction's own batch, past its lock manager: indexed, it is
+  // what a read through the transaction consults; the raw batch under it
+  // is what the commit writes.
+  rocksdb::WriteBatchWithIndex* batch = txn->GetWriteBatch();
+  auto* handle = store->family(family);
+  auto s = readable ? batch->Put(handle, key, value)
+                    : batch->GetWriteBatch()->Put(handle, key, value);
+  return FromRocks(s, "writing");
+}
+
+Status DeleteUnlocked(Store* store, rocksdb::Transaction* txn, Family family,
+                      const std::string& key, bool readable) {
+  rocksdb::WriteBatchWithIndex* batch = txn->GetWriteBatch();
+  auto* handle = store->family(family);
+  auto s = readable ? batch->Delete(handle, key)
+                    : batch->GetWriteBatch()->Delete(handle, key);
+  return FromRocks(s, "deleting");
+}
 
 BulkWrites::BulkWrites(Store* store, rocksdb::Transaction* txn)
     : store_(store), txn_(txn), outer_(current_bulk) {
@@ -59,11 +91,9 @@ void BulkWrites::DropRow() { row_.clear(); }
 
 Status BulkWrites::Write() {
   KeepRow();
-  auto* counters = store_->family(Family::kCounters);
   for (const auto& [key, delta] : batch_) {
     if (delta == 0) continue;
-    auto s = txn_->MergeUntracked(counters, key, EncodeCounter(delta));
-    if (!s.ok()) return FromRocks(s, "updating a count");
+    CUSTDB_RETURN_IF_ERROR(MergeCounterDelta(store_, txn_, key, delta));
   }
   batch_.clear();
   return Status::Ok();
@@ -76,16 +106,15 @@ Status AddToCounter(Store* store, rocksdb::Transaction* txn,
     bulk->Add(counter_key, delta);
     return Status::Ok();
   }
-  auto s = txn->MergeUntracked(store->family(Family::kCounters), counter_key,
-                               EncodeCounter(delta));
-  return FromRocks(s, "updating a count");
+  return MergeCounterDelta(store, txn, counter_key, delta);
 }
 
 namespace {
 
 // Adds `delta` (+1 or -1) to the names a trigram entry counts: the entry
 // appears at 1 and goes at 0, moving its trigram's counter then. Every
-// writer of a customer's names holds the customer's lock, so the read
+// writer of a customer's names holds the customer's lock (or created the
+// customer in a bulk transaction, which nobody else sees), so the read
 // sees the last committed count. The entries of a customer `txn` creates
 // are read from `txn` alone, which spares a read of the store for each
 // trigram of a new customer; in a bulk transaction (BulkWrites) they are
@@ -123,22 +152,21 @@ Status MoveTrigramEntry(Store* store, rocksdb::Transaction* txn,
     return Status::Corruption("a trigram entry is missing");
   }
   uint32_t now = delta < 0 ? names - 1 : names + 1;
-  if (bulk != nullptr) {
-    bulk->SetTrigramNames(key, now);
-    txn->DisableIndexing();
-  }
+  if (bulk != nullptr) bulk->SetTrigramNames(key, now);
   // The key of a new customer's entry names its fresh id: nobody else can
-  // write it, and it needs no lock.
-  rocksdb::Status s;
-  if (now == 0) {
-    s = txn->Delete(trigrams, key);
-  } else if (owner_is_new) {
-    s = txn->PutUntracked(trigrams, key, keys::EncodeTrigramCount(now));
+  // write it, and it needs no lock. A bulk transaction reads its counts
+  // from BulkWrites, not from the batch.
+  if (owner_is_new && now != 0) {
+    CUSTDB_RETURN_IF_ERROR(PutUnlocked(store, txn, Family::kTrigrams, key,
+                                       keys::EncodeTrigramCount(now),
+                                       /*readable=*/bulk == nullptr));
   } else {
-    s = txn->Put(trigrams, key, keys::EncodeTrigramCount(now));
+    if (bulk != nullptr) txn->DisableIndexing();
+    auto s = now == 0 ? txn->Delete(trigrams, key)
+                      : txn->Put(trigrams, key, keys::EncodeTrigramCount(now));
+    if (bulk != nullptr) txn->EnableIndexing();
+    if (!s.ok()) return FromRocks(s, "writing a trigram entry");
   }
-  if (bulk != nullptr) txn->EnableIndexing();
-  if (!s.ok()) return FromRocks(s, "writing a trigram entry");
   if (names == 0 || now == 0) {
     CUSTDB_RETURN_IF_ERROR(AddToCounter(store, txn, counter, delta));
   }
@@ -149,17 +177,23 @@ Status MoveTrigramEntry(Store* store, rocksdb::Transaction* txn,
 // nobody else can write it, and it needs no lock. In a bulk transaction
 // it is not indexed either, unless it is a phone entry, which a later
 // create in the transaction reads to find the phone's owners.
-rocksdb::Status PutNewEntry(rocksdb::Transaction* txn,
-                            rocksdb::ColumnFamilyHandle* family,
-                            const std::string& key,
-                            const rocksdb::Slice& value) {
-  if (BulkWrites::Of(txn) == nullptr || keys::IsPhoneIndexKey(key)) {
-    return txn->PutUntracked(family, key, value);
-  }
-  txn->DisableIndexing();
-  auto s = txn->PutUntracked(family, key, value);
-  txn->EnableIndexing();
-  return s;
+bool ReadableNewEntry(const rocksdb::Transaction* txn, const std::string& key) {
+  return BulkWrites::Of(txn) == nullptr || keys::IsPhoneIndexKey(key);
+}
+
+Status PutNewEntry(Store* store, rocksdb::Transaction* txn,
+                   const std::string& key, const rocksdb::Slice& value) {
+  return PutUnlocked(store, txn, Family::kIndexes, key, value,
+                     ReadableNewEntry(txn, key));
+}
+
+// Removes such an entry, which a bulk transaction wrote earlier for a
+// customer it created (a name that a later contact changed, a list row
+// that moved).
+Status DeleteNewEntry(Store* store, rocksdb::Transaction* txn,
+                      const std::string& key) {
+  return DeleteUnlocked(store, txn, Family::kIndexes, key,
+                        ReadableNewEntry(txn, key));
 }
 
 }  // namespace
@@ -181,6 +215,10 @@ Status ReplaceIndexEntries(Store* store, rocksdb::Transaction* txn,
           MoveTrigramEntry(store, txn, k, *counter, -1, owner_is_new));
       continue;
     }
+    if (owner_is_new) {
+      CUSTDB_RETURN_IF_ERROR(DeleteNewEntry(store, txn, k));
+      continue;
+    }
     auto s = txn->Delete(indexes, k);
     if (!s.ok()) return FromRocks(s, "removing an index entry");
   }
@@ -192,8 +230,11 @@ Status ReplaceIndexEntries(Store* store, rocksdb::Transaction* txn,
       continue;
     }
     // A new customer's entries end with its fresh id (see above).
-    auto s = owner_is_new ? PutNewEntry(txn, indexes, k, rocksdb::Slice())
-                          : txn->Put(indexes, k, rocksdb::Slice());
+    if (owner_is_new) {
+      CUSTDB_RETURN_IF_ERROR(PutNewEntry(store, txn, k, rocksdb::Slice()));
+      continue;
+    }
+    auto s = txn->Put(indexes, k, rocksdb::Slice());
     if (!s.ok()) return FromRocks(s, "writing an index entry");
   }
   return Status::Ok();
@@ -211,6 +252,10 @@ Status ReplaceIndexValues(Store* store, rocksdb::Transaction* txn,
   };
   for (const auto& e : old_entries) {
     if (find(new_entries, e.key) != new_entries.end()) continue;
+    if (owner_is_new) {
+      CUSTDB_RETURN_IF_ERROR(DeleteNewEntry(store, txn, e.key));
+      continue;
+    }
     auto s = txn->Delete(indexes, e.key);
     if (!s.ok()) return FromRocks(s, "removing an index entry");
   }
@@ -220,8 +265,11 @@ Status ReplaceIndexValues(Store* store, rocksdb::Transaction* txn,
   for (const auto& e : new_entries) {
     auto old = find(old_entries, e.key);
     if (old != old_entries.end() && old->value == e.value) continue;
-    auto s = owner_is_new ? PutNewEntry(txn, indexes, e.key, e.value)
-                          : txn->Put(indexes, e.key, e.value);
+    if (owner_is_new) {
+      CUSTDB_RETURN_IF_ERROR(PutNewEntry(store, txn, e.key, e.value));
+      continue;
+    }
+    auto s = txn->Put(indexes, e.key, e.value);
     if (!s.ok()) return FromRocks(s, "writing an index entry");
   }
   return Status::Ok();

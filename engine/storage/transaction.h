@@ -77,8 +77,23 @@ Result<std::optional<std::string>> ReadInTransaction(Store* store,
 Status LockKey(Store* store, rocksdb::Transaction* txn, Family family,
                const std::string& key);
 
+// Writes `key` into `txn` without locking it, for a key no other writer
+// can know: one that names an id `txn` took fresh. (RocksDB's pessimistic
+// transaction locks every key it writes, the *Untracked calls included,
+// which skip only the conflict check.) The write commits or rolls back
+// with `txn`. `readable`: later reads through `txn` see it; otherwise it
+// goes into the write batch unindexed, which costs less, for a key the
+// transaction never reads again.
+Status PutUnlocked(Store* store, rocksdb::Transaction* txn, Family family,
+                   const std::string& key, const rocksdb::Slice& value,
+                   bool readable = true);
+// Deletes `key` the same way.
+Status DeleteUnlocked(Store* store, rocksdb::Transaction* txn, Family family,
+                      const std::string& key, bool readable = true);
+
 // Adds `delta` to a counter without taking its lock: deltas commute, so
-// writers of one account never queue on their counts.
+// writers of one account never queue on their counts. The delta is not
+// readable through `txn`.
 Status AddToCounter(Store* store, rocksdb::Transaction* txn,
                     const std::string& counter_key, int64_t delta);
 
@@ -91,8 +106,10 @@ Status AddToCounter(Store* store, rocksdb::Transaction* txn,
 // - a trigram entry's count is kept here, and read from here, instead of
 //   from the transaction's indexed batch;
 // - the index entries of a new customer are written without indexing
-//   (Transaction::DisableIndexing), except its phone entries, which a
-//   later create of the transaction reads; the write still commits them.
+//   or locking (PutUnlocked), except its phone entries, which a later
+//   create of the transaction reads; the write still commits them;
+// - a customer the transaction created is nobody else's until the
+//   commit (Created): what its rows write of it later takes no lock.
 // The counter sums since the last KeepRow are dropped by DropRow, for a
 // record rolled back to a save point. (A rolled-back record's trigram
 // counts may stay here: its keys name its fresh id, which nothing
@@ -124,6 +141,13 @@ class BulkWrites {
   void MarkNew(uint64_t customer_id) { new_customers_.insert(customer_id); }
   bool IsNew(uint64_t customer_id) const {
     return new_customers_.count(customer_id) != 0;
+  }
+  // Whether the bulk transaction alive for `txn` on this thread created
+  // `customer_id`. Such a customer is known to nobody else until the
+  // commit: its record and its entries need no lock.
+  static bool Created(const rocksdb::Transaction* txn, uint64_t customer_id) {
+    const BulkWrites* bulk = Of(txn);
+    return bulk != nullptr && bulk->IsNew(customer_id);
   }
 
   void KeepRow();

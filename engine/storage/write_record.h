@@ -25,6 +25,9 @@ Result<std::string> WriteRecordAndEntries(
     std::string_view what, const T* before, const T* after, KeysOf keys_of,
     bool owner_is_new = false) {
   const T& any = after != nullptr ? *after : *before;
+  // A child of a customer that a bulk transaction created is as new as
+  // its customer.
+  owner_is_new = owner_is_new || BulkWrites::Created(txn, any.customer_id);
   std::string key = keys::RecordKey(any.account_id, tag, any.id);
   std::string record;
   rocksdb::Status s;
@@ -32,9 +35,12 @@ Result<std::string> WriteRecordAndEntries(
     record = PackRecord(*after);
     // A new record's key names its fresh id: nobody else can write it,
     // and it needs no lock.
-    s = before == nullptr
-            ? txn->PutUntracked(store->family(Family::kRecords), key, record)
-            : txn->Put(store->family(Family::kRecords), key, record);
+    if (before == nullptr) {
+      CUSTDB_RETURN_IF_ERROR(
+          PutUnlocked(store, txn, Family::kRecords, key, record));
+    } else {
+      s = txn->Put(store->family(Family::kRecords), key, record);
+    }
   } else {
     s = txn->Delete(store->family(Family::kRecords), key);
   }

@@ -87,14 +87,30 @@ Result<std::string> WriteTimelineEntry(Store* store, rocksdb::Transaction* txn,
   if (after == nullptr) return std::string();
   std::string key = entry_key(*after);
   std::string record = PackRecord(*after);
-  auto s = txn->Put(timeline, key, record);
-  if (s.ok()) s = txn->Put(timeline, channel_key(*after), rocksdb::Slice());
-  if (s.ok() && !after->external_ref.empty()) {
-    s = txn->Put(indexes,
-                 keys::TimelineRefKey(after->account_id, after->customer_id,
-                                      after->external_ref),
-                 key);
+  std::string ref_key;
+  if (!after->external_ref.empty()) {
+    ref_key = keys::TimelineRefKey(after->account_id, after->customer_id,
+                                   after->external_ref);
   }
+  if (before == nullptr) {
+    // A new entry's keys name its fresh id, and its reference is new
+    // too when its customer is (a bulk transaction's): no lock is needed.
+    CUSTDB_RETURN_IF_ERROR(
+        PutUnlocked(store, txn, Family::kTimeline, key, record));
+    CUSTDB_RETURN_IF_ERROR(PutUnlocked(store, txn, Family::kTimeline,
+                                       channel_key(*after), rocksdb::Slice()));
+  } else {
+    auto s = txn->Put(timeline, key, record);
+    if (s.ok()) s = txn->Put(timeline, channel_key(*after), rocksdb::Slice());
+    if (!s.ok()) return FromRocks(s, "writing a timeline entry");
+  }
+  if (ref_key.empty()) return record;
+  if (before == nullptr && BulkWrites::Created(txn, after->customer_id)) {
+    CUSTDB_RETURN_IF_ERROR(
+        PutUnlocked(store, txn, Family::kIndexes, ref_key, key));
+    return record;
+  }
+  auto s = txn->Put(indexes, ref_key, key);
   if (!s.ok()) return FromRocks(s, "writing a timeline entry");
   return record;
 }
@@ -136,8 +152,9 @@ Result<AppendResult> Timeline::AppendInTransaction(
   if (!entry->external_ref.empty()) {
     ref_key =
         keys::TimelineRefKey(account_id, customer_id, entry->external_ref);
-    auto named = ReadInTransaction(store_, txn, Family::kIndexes, ref_key,
-                                   /*for_update=*/true);
+    auto named = ReadInTransaction(
+        store_, txn, Family::kIndexes, ref_key,
+        /*for_update=*/!BulkWrites::Created(txn, customer_id));
     if (!named.ok()) return named.status();
     if (named->has_value()) {
       auto stored = ReadInTransaction(store_, txn, Family::kTimeline, **named,
