@@ -277,31 +277,30 @@ Status ReplaceIndexValues(Store* store, rocksdb::Transaction* txn,
 
 namespace {
 
-// A transaction's writes, in the order made.
+// A transaction's writes, in the order made. The keys and values point
+// into the batch read, which must outlive the collector unchanged.
 class BatchCollector : public rocksdb::WriteBatch::Handler {
  public:
   enum class Op : uint8_t { kPut, kDelete, kMerge };
   struct Write {
     uint32_t family;
     Op op;
-    std::string key;
-    std::string value;
+    uint32_t order;  // among the batch's writes
+    rocksdb::Slice key;
+    rocksdb::Slice value;
   };
 
   rocksdb::Status PutCF(uint32_t family, const rocksdb::Slice& key,
                         const rocksdb::Slice& value) override {
-    writes.push_back({family, Op::kPut, key.ToString(), value.ToString()});
-    return rocksdb::Status::OK();
+    return Add(family, Op::kPut, key, value);
   }
   rocksdb::Status DeleteCF(uint32_t family,
                            const rocksdb::Slice& key) override {
-    writes.push_back({family, Op::kDelete, key.ToString(), {}});
-    return rocksdb::Status::OK();
+    return Add(family, Op::kDelete, key, rocksdb::Slice());
   }
   rocksdb::Status MergeCF(uint32_t family, const rocksdb::Slice& key,
                           const rocksdb::Slice& value) override {
-    writes.push_back({family, Op::kMerge, key.ToString(), value.ToString()});
-    return rocksdb::Status::OK();
+    return Add(family, Op::kMerge, key, value);
   }
   // The marker a transaction's batch starts with.
   rocksdb::Status MarkNoop(bool) override { return rocksdb::Status::OK(); }
@@ -329,13 +328,21 @@ class BatchCollector : public rocksdb::WriteBatch::Handler {
   bool other = false;
 
  private:
+  rocksdb::Status Add(uint32_t family, Op op, const rocksdb::Slice& key,
+                      const rocksdb::Slice& value) {
+    writes.push_back(
+        {family, op, static_cast<uint32_t>(writes.size()), key, value});
+    return rocksdb::Status::OK();
+  }
+
+ private:
   rocksdb::Status Other() {
     other = true;
     return rocksdb::Status::OK();
   }
 };
 
-uint64_t CounterDelta(const std::string& value) {
+uint64_t CounterDelta(const rocksdb::Slice& value) {
   return value.size() == 8 ? keys::GetBigEndian64(value.data()) : 0;
 }
 
@@ -354,13 +361,13 @@ Status CommitSorted(Store* store, rocksdb::Transaction* txn) {
       return FromRocks(txn->Commit(), "committing");
     }
   }
-  // Stable: the writes of one key stay in the order they were made.
-  std::stable_sort(
-      writes.begin(), writes.end(),
-      [](const BatchCollector::Write& a, const BatchCollector::Write& b) {
-        if (a.family != b.family) return a.family < b.family;
-        return a.key < b.key;
-      });
+  // The writes of one key stay in the order they were made.
+  std::sort(writes.begin(), writes.end(),
+            [](const BatchCollector::Write& a, const BatchCollector::Write& b) {
+              if (a.family != b.family) return a.family < b.family;
+              int c = a.key.compare(b.key);
+              return c != 0 ? c < 0 : a.order < b.order;
+            });
   auto handle_of = [store](uint32_t id) -> rocksdb::ColumnFamilyHandle* {
     for (size_t i = 0; i < static_cast<size_t>(Family::kCount); ++i) {
       auto* handle = store->family(static_cast<Family>(i));
@@ -369,7 +376,7 @@ Status CommitSorted(Store* store, rocksdb::Transaction* txn) {
     return nullptr;
   };
 
-  rocksdb::WriteBatch sorted;
+  rocksdb::WriteBatch sorted(made->GetDataSize());
   using Op = BatchCollector::Op;
   for (size_t i = 0; i < writes.size();) {
     size_t end = i;
