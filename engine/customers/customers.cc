@@ -601,6 +601,11 @@ Result<Page> Customers::Find(uint64_t account_id, Lookup by,
   // Two sorted sources of customer ids, the customer's own index and the
   // index of its contacts, merged: the first limit + 1 distinct ids of
   // the union are among the first limit + 1 of each.
+  // TODO: the two sources are two seeks, under two tags; a lookup costs
+  // 1.8 times the floor's two point reads at a million customers. With
+  // the contacts' entries under the customer's own tag and value (the
+  // customer id, then the contact id), one seek would read both in id
+  // order; that is a new file format version with a re-index on open.
   bool phone = by == Lookup::kPhone;
   auto it = ValueScanIterator(store_, nullptr);
   auto own = ScanIndex(it.get(), account_id,
