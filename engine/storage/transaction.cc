@@ -38,11 +38,22 @@ namespace {
 
 thread_local BulkWrites* current_bulk = nullptr;
 
+// The transaction's own batch, past its lock manager: indexed (`readable`),
+// it is what a read through the transaction consults; the raw batch
+// under it is what the commit writes.
+rocksdb::WriteBatchBase* UnlockedBatch(rocksdb::Transaction* txn,
+                                       bool readable) {
+  rocksdb::WriteBatchWithIndex* indexed = txn->GetWriteBatch();
+  if (readable) return indexed;
+  return indexed->GetWriteBatch();
+}
+
 // A counter delta, unlocked and unindexed (see AddToCounter).
 Status MergeCounterDelta(Store* store, rocksdb::Transaction* txn,
                          const std::string& counter_key, int64_t delta) {
-  auto s = txn->GetWriteBatch()->GetWriteBatch()->Merge(
-      store->family(Family::kCounters), counter_key, EncodeCounter(delta));
+  auto s = UnlockedBatch(txn, /*readable=*/false)
+               ->Merge(store->family(Family::kCounters), counter_key,
+                       EncodeCounter(delta));
   return FromRocks(s, "updating a count");
 }
 
@@ -51,22 +62,13 @@ Status MergeCounterDelta(Store* store, rocksdb::Transaction* txn,
 Status PutUnlocked(Store* store, rocksdb::Transaction* txn, Family family,
                    const std::string& key, const rocksdb::Slice& value,
                    bool readable) {
-  // The transaction's own batch, past its lock manager: indexed, it is
-  // what a read through the transaction consults; the raw batch under it
-  // is what the commit writes.
-  rocksdb::WriteBatchWithIndex* batch = txn->GetWriteBatch();
-  auto* handle = store->family(family);
-  auto s = readable ? batch->Put(handle, key, value)
-                    : batch->GetWriteBatch()->Put(handle, key, value);
+  auto s = UnlockedBatch(txn, readable)->Put(store->family(family), key, value);
   return FromRocks(s, "writing");
 }
 
 Status DeleteUnlocked(Store* store, rocksdb::Transaction* txn, Family family,
                       const std::string& key, bool readable) {
-  rocksdb::WriteBatchWithIndex* batch = txn->GetWriteBatch();
-  auto* handle = store->family(family);
-  auto s = readable ? batch->Delete(handle, key)
-                    : batch->GetWriteBatch()->Delete(handle, key);
+  auto s = UnlockedBatch(txn, readable)->Delete(store->family(family), key);
   return FromRocks(s, "deleting");
 }
 
@@ -335,7 +337,6 @@ class BatchCollector : public rocksdb::WriteBatch::Handler {
     return rocksdb::Status::OK();
   }
 
- private:
   rocksdb::Status Other() {
     other = true;
     return rocksdb::Status::OK();
