@@ -1,8 +1,8 @@
 #!/bin/sh
-# Every test: set up, build, run the suite under ctest; then the same suite
-# built with AddressSanitizer and UBSan, and the engine tests (the
-# concurrent ones among them) under ThreadSanitizer; then, when clang is
-# there, each fuzz target on its corpus for a few seconds.
+# Every test: set up, build, run the suite under ctest; then the same suite,
+# the benchmarks aside, built with AddressSanitizer and UBSan, and the
+# engine tests (the concurrent ones among them) under ThreadSanitizer; then,
+# when clang is there, each fuzz target on its corpus for a few seconds.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -14,7 +14,7 @@ ctest --test-dir build --output-on-failure -j "$jobs"
 
 if [ "${CUSTDB_SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-    -DCUSTDB_SANITIZE=ON -DCUSTDB_ABI_CHECK=OFF >/dev/null
+    -DCUSTDB_SANITIZE=ON -DCUSTDB_ABI_CHECK=OFF -DCUSTDB_BENCH=OFF >/dev/null
   cmake --build build-asan
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs"
@@ -25,7 +25,7 @@ if [ "${CUSTDB_SKIP_SANITIZERS:-0}" != 1 ]; then
     -DCUSTDB_TSAN=ON -DCUSTDB_ABI_CHECK=OFF >/dev/null
   cmake --build build-tsan --target engine_tests
   TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" \
-    ctest --test-dir build-tsan --output-on-failure -R '^engine_tests$'
+    ctest --test-dir build-tsan --output-on-failure -j "$jobs" -R '^engine_tests_'
 fi
 
 # The fuzz targets, briefly (docs/reliability.md tells how to run one for
