@@ -758,7 +758,7 @@ TEST_CASE("the checker finds a deleted contact index entry") {
   auto* db = f.store->db();
   auto* indexes = f.store->family(Family::kIndexes);
   REQUIRE(db->Delete(rocksdb::WriteOptions(), indexes,
-                     keys::ChildIndexKey(1, keys::IndexTag::kContactPhone,
+                     keys::ChildIndexKey(1, keys::IndexTag::kPhone,
                                          "+15105550100", customer, id))
               .ok());
   CHECK(f.CheckMessages() ==
@@ -767,8 +767,8 @@ TEST_CASE("the checker finds a deleted contact index entry") {
                      keys::ChildKey(1, customer, keys::RecordTag::kContact, id))
               .ok());
   REQUIRE(db->Put(rocksdb::WriteOptions(), indexes,
-                  keys::ChildIndexKey(1, keys::IndexTag::kContactEmail,
-                                      "eve@x.io", customer, id),
+                  keys::ChildIndexKey(1, keys::IndexTag::kEmail, "eve@x.io",
+                                      customer, id),
                   "")
               .ok());
   std::set<std::string> messages;
@@ -858,6 +858,149 @@ TEST_CASE("the checker reports a customer whose primary contact is wrong") {
   CHECK(f.CheckMessages() ==
         std::vector<std::string>{"the customer names primary contact " +
                                  std::to_string(a) + " but has no contacts"});
+}
+
+// Moves every contact entry of the phone and email indexes back under the
+// tags of format version 1, but for the first `kept`, and marks the store
+// version 1: a store as version 1 wrote it, or as an upgrade that
+// stopped part way left it. Returns how many entries moved.
+size_t DowngradeToVersion1(Store* store, size_t kept) {
+  auto* db = store->db();
+  auto* indexes = store->family(Family::kIndexes);
+  rocksdb::WriteBatch batch;
+  size_t seen = 0, moved = 0;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(rocksdb::ReadOptions(), indexes));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto entry = keys::ParseValueIndexKey(it->key().ToStringView());
+    if (!entry || entry->child_id == 0) continue;
+    if (entry->tag != keys::IndexTag::kPhone &&
+        entry->tag != keys::IndexTag::kEmail) {
+      continue;
+    }
+    if (seen++ < kept) continue;
+    auto old_tag = entry->tag == keys::IndexTag::kPhone
+                       ? keys::IndexTag::kContactPhone
+                       : keys::IndexTag::kContactEmail;
+    REQUIRE(batch.Delete(indexes, it->key()).ok());
+    REQUIRE(
+        batch
+            .Put(indexes,
+                 keys::ChildIndexKey(entry->account_id, old_tag, entry->value,
+                                     entry->customer_id, entry->child_id),
+                 "")
+            .ok());
+    ++moved;
+  }
+  REQUIRE(it->status().ok());
+  std::string version;
+  keys::PutBigEndian64(&version, 1);
+  REQUIRE(
+      batch.Put(store->family(Family::kMeta), "custdb.format_version", version)
+          .ok());
+  REQUIRE(db->Write(rocksdb::WriteOptions(), &batch).ok());
+  return moved;
+}
+
+// The index entries of version 1's own contact tags, and the version.
+std::pair<size_t, uint64_t> Version1Traces(Store* store) {
+  size_t old_entries = 0;
+  std::unique_ptr<rocksdb::Iterator> it(store->db()->NewIterator(
+      rocksdb::ReadOptions(), store->family(Family::kIndexes)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto tag = static_cast<keys::IndexTag>(it->key()[8]);
+    if (tag == keys::IndexTag::kContactPhone ||
+        tag == keys::IndexTag::kContactEmail) {
+      ++old_entries;
+    }
+  }
+  REQUIRE(it->status().ok());
+  std::string version;
+  REQUIRE(store->db()
+              ->Get(rocksdb::ReadOptions(), store->family(Family::kMeta),
+                    "custdb.format_version", &version)
+              .ok());
+  REQUIRE(version.size() == 8);
+  return {old_entries, keys::GetBigEndian64(version.data())};
+}
+
+TEST_CASE("a store of format version 1 is upgraded when it is opened") {
+  for (size_t kept : {size_t{0}, size_t{2}}) {
+    CAPTURE(kept);
+    TempDir dir;
+    uint64_t acme = 0, maria = 0, other = 0;
+    {
+      auto store = OpenStore(dir.path());
+      Customers customers(store.get());
+      Contacts contacts(store.get(), &customers);
+      auto create = [&](uint64_t account, const std::string& draft) {
+        auto r = customers.Create(account, *Root<fb::CustomerDraft>(draft),
+                                  CreateOptions());
+        REQUIRE_MESSAGE(r.ok(), r.status().message());
+        return Root<fb::Customer>(r->record)->id();
+      };
+      auto add = [&](uint64_t account, uint64_t customer,
+                     const std::string& draft) {
+        auto r =
+            contacts.Add(account, customer, *Root<fb::ContactDraft>(draft));
+        REQUIRE_MESSAGE(r.ok(), r.status().message());
+      };
+      acme = create(1, CompanyDraft("Acme", "415-555-0101"));
+      add(1, acme, ContactDraft("Dana", "Lee", "510-555-0100", "dana@x.io"));
+      add(1, acme, ContactDraft("Eve", "Ng", "", "shared@x.io"));
+      maria = create(
+          1, IndividualDraft("Maria", "Garcia", "510-555-0100", "shared@x.io"));
+      other = create(2, CompanyDraft("Other", "415-555-0199"));
+      add(2, other, ContactDraft("Dana", "Lee", "510-555-0100"));
+      // Dana's phone and email, Eve's email, Maria's own contact's phone
+      // and email, and Dana's phone in account 2.
+      CHECK(DowngradeToVersion1(store.get(), kept) == 6 - kept);
+      CHECK(Version1Traces(store.get()) ==
+            std::pair<size_t, uint64_t>{6 - kept, 1});
+    }
+    std::vector<std::string> lines;
+    StoreOptions options;
+    options.log = [&](LogLevel, std::string_view m) { lines.emplace_back(m); };
+    auto opened = Store::Open(dir.path(), options);
+    REQUIRE_MESSAGE(opened.ok(), opened.status().message());
+    std::unique_ptr<Store> store = std::move(*opened);
+    CHECK(Version1Traces(store.get()) ==
+          std::pair<size_t, uint64_t>{0, kFormatVersion});
+    CHECK(std::count(lines.begin(), lines.end(),
+                     "upgrade: moved " + std::to_string(6 - kept) +
+                         " contact phone and email entries") == 1);
+    auto report = CheckStore(store.get());
+    REQUIRE(report.ok());
+    auto* issues = Root<fb::CheckReport>(*report)->issues();
+    CHECK((issues == nullptr || issues->size() == 0));
+
+    Customers customers(store.get());
+    auto find = [&](uint64_t account, Lookup by, const std::string& value) {
+      auto key = Customers::LookupKey(by, value);
+      REQUIRE(key.ok());
+      auto page = customers.Find(account, by, *key, "", 10);
+      REQUIRE(page.ok());
+      std::vector<uint64_t> ids;
+      for (auto& item : page->items) {
+        ids.push_back(Root<fb::Customer>(item.record)->id());
+      }
+      return ids;
+    };
+    CHECK(find(1, Lookup::kPhone, "510-555-0100") ==
+          std::vector<uint64_t>{acme, maria});
+    CHECK(find(1, Lookup::kEmail, "shared@x.io") ==
+          std::vector<uint64_t>{acme, maria});
+    CHECK(find(2, Lookup::kPhone, "510-555-0100") ==
+          std::vector<uint64_t>{other});
+    // Opened again, it is at the version already and moves nothing.
+    store.reset();
+    lines.clear();
+    opened = Store::Open(dir.path(), options);
+    REQUIRE(opened.ok());
+    CHECK(std::none_of(lines.begin(), lines.end(), [](const std::string& l) {
+      return l.find("upgrade") != std::string::npos;
+    }));
+  }
 }
 
 }  // namespace

@@ -66,14 +66,47 @@ TEST_CASE("child index keys decode and sort by customer, then child") {
   CHECK(entry->value == value);
   CHECK(entry->customer_id == 0xFF00000000000001ULL);
   CHECK(entry->child_id == 9);
-  CHECK(ChildIndexKey(1, IndexTag::kContactPhone, "+1", 5, UINT64_MAX) <
-        ChildIndexKey(1, IndexTag::kContactPhone, "+1", 6, 0));
-  CHECK(ChildIndexKey(1, IndexTag::kContactPhone, "+1", UINT64_MAX, 1)
-            .rfind(IndexValuePrefix(1, IndexTag::kContactPhone, "+1"), 0) == 0);
+  CHECK(ChildIndexKey(1, IndexTag::kAddress, "+1", 5, UINT64_MAX) <
+        ChildIndexKey(1, IndexTag::kAddress, "+1", 6, 0));
+  CHECK(ChildIndexKey(1, IndexTag::kAddress, "+1", UINT64_MAX, 1)
+            .rfind(IndexValuePrefix(1, IndexTag::kAddress, "+1"), 0) == 0);
   // A customer index key is not a child index key, nor the reverse.
   CHECK_FALSE(ParseChildIndexKey(IndexKey(1, IndexTag::kPhone, "+1", 5)));
-  CHECK_FALSE(
-      ParseIndexKey(ChildIndexKey(1, IndexTag::kContactPhone, "+1", 5, 6)));
+  CHECK_FALSE(ParseIndexKey(ChildIndexKey(1, IndexTag::kPhone, "+1", 5, 6)));
+}
+
+TEST_CASE("a value's own and contact entries sort by customer, own first") {
+  // Values and ids whose bytes look like the terminator and its escape.
+  for (std::string value : {std::string("+1"), std::string("a\0\x01b", 4),
+                            std::string("\xFF\0", 2)}) {
+    for (uint64_t customer : {uint64_t{1}, uint64_t{0x0001}, uint64_t{0x0100},
+                              uint64_t{0x00FF00010000FF01ULL}, UINT64_MAX}) {
+      std::string own = IndexKey(1, IndexTag::kPhone, value, customer);
+      std::string first =
+          ChildIndexKey(1, IndexTag::kPhone, value, customer, 1);
+      std::string last =
+          ChildIndexKey(1, IndexTag::kPhone, value, customer, UINT64_MAX);
+      CHECK(own < first);
+      CHECK(first < last);
+      if (customer != UINT64_MAX) {
+        CHECK(last < IndexKey(1, IndexTag::kPhone, value, customer + 1));
+      }
+      auto parsed = ParseValueIndexKey(own);
+      REQUIRE(parsed.has_value());
+      CHECK(parsed->value == value);
+      CHECK(parsed->customer_id == customer);
+      CHECK(parsed->child_id == 0);
+      parsed = ParseValueIndexKey(last);
+      REQUIRE(parsed.has_value());
+      CHECK(parsed->value == value);
+      CHECK(parsed->customer_id == customer);
+      CHECK(parsed->child_id == UINT64_MAX);
+      // A cut or lengthened key is refused, and so is a child id of 0.
+      CHECK_FALSE(ParseValueIndexKey(own.substr(0, own.size() - 1)));
+      CHECK_FALSE(ParseValueIndexKey(last + "x"));
+      CHECK_FALSE(ParseValueIndexKey(own + std::string(8, '\0')));
+    }
+  }
 }
 
 TEST_CASE("malformed keys are refused, not misread") {
@@ -127,10 +160,9 @@ TEST_CASE("a damaged resume token is refused") {
 TEST_CASE("the exact-value prefix is a phone's or an email's whole value") {
   std::string value("a\0b", 3);  // a NUL inside the value is escaped
   std::string prefix = IndexValuePrefix(9, IndexTag::kEmail, value);
-  for (std::string key :
-       {IndexKey(9, IndexTag::kEmail, value, 5),
-        ChildIndexKey(9, IndexTag::kContactEmail, value, 5, 6),
-        PhoneLockKey(9, value)}) {
+  for (std::string key : {IndexKey(9, IndexTag::kEmail, value, 5),
+                          ChildIndexKey(9, IndexTag::kEmail, value, 5, 6),
+                          PhoneLockKey(9, value)}) {
     auto length = ExactValuePrefixLength(key);
     REQUIRE(length.has_value());
     CHECK(*length == prefix.size());

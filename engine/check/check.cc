@@ -69,8 +69,14 @@ std::string DescribeIndexKey(std::string_view key) {
   auto account = reader.ReadU64();
   auto tag = reader.ReadU8();
   if (!account || !tag) return "malformed index entry";
-  return std::string(keys::IndexTagName(static_cast<keys::IndexTag>(*tag))) +
-         " index entry";
+  auto index = static_cast<keys::IndexTag>(*tag);
+  // A contact's entry beside its customer's own in a value index.
+  std::string whose;
+  if (index == keys::IndexTag::kPhone || index == keys::IndexTag::kEmail) {
+    auto entry = keys::ParseValueIndexKey(key);
+    if (entry && entry->child_id != 0) whose = "contact ";
+  }
+  return whose + keys::IndexTagName(index) + " index entry";
 }
 
 uint64_t AccountOf(std::string_view key) {

@@ -94,12 +94,12 @@ std::vector<std::string> IndexKeysOf(const fb::ContactT& c) {
   out.push_back(
       keys::ChildKey(c.account_id, c.customer_id, RecordTag::kContact, c.id));
   if (!c.phone.empty()) {
-    out.push_back(keys::ChildIndexKey(c.account_id, IndexTag::kContactPhone,
-                                      c.phone, c.customer_id, c.id));
+    out.push_back(keys::ChildIndexKey(c.account_id, IndexTag::kPhone, c.phone,
+                                      c.customer_id, c.id));
     AppendPhoneSuffixKey(c.account_id, c.phone, c.customer_id, c.id, &out);
   }
   if (!c.email.empty()) {
-    out.push_back(keys::ChildIndexKey(c.account_id, IndexTag::kContactEmail,
+    out.push_back(keys::ChildIndexKey(c.account_id, IndexTag::kEmail,
                                       EmailKey(c.email), c.customer_id, c.id));
     out.push_back(keys::ChildIndexKey(c.account_id, IndexTag::kLooseEmail,
                                       LooseEmailKey(c.email), c.customer_id,

@@ -68,10 +68,11 @@ bool IsFuzzy(char cls) {
   return cls >= kNameFuzzy && cls < kNameFuzzy + char{kMaxFuzzyRanges};
 }
 
-// One index range a class reads. The entries of a value index (kPhone,
-// kEmail) end with the customer alone; their position appends the
-// customer again as the source, so that they merge with the entries of
-// a child index (customer, then contact) in one order.
+// One index range a class reads. A value index (kPhone, kEmail) holds a
+// customer's own entry, which ends with the customer, beside its
+// contacts' (customer, then contact); the position of an own entry
+// appends source 0, so that every position has a source and positions
+// keep the key order.
 struct Source {
   IndexTag tag;
   std::string prefix;  // the whole range's key prefix
@@ -118,7 +119,9 @@ class Stream {
     if (after.empty()) {
       target = source_.prefix;
     } else {
-      // A value index's key lacks the source a position appends.
+      // A value index's own entry lacks the source its position appends:
+      // the seek goes to the customer's first entry, the loop below past
+      // those not after the position.
       target += source_.value_index && after.size() >= 8
                     ? after.substr(0, after.size() - 8)
                     : after;
@@ -150,7 +153,12 @@ class Stream {
     if (!position_ready_) {
       rocksdb::Slice key = it_->key();
       position_.assign(key.data() + kKeyHeader, key.size() - kKeyHeader);
-      if (source_.value_index) position_.append(key.data() + key.size() - 8, 8);
+      // A customer's own entry sorts before its contacts' and takes source
+      // 0, below every contact id, so that positions keep the key order.
+      if (source_.value_index) {
+        auto entry = keys::ParseValueIndexKey(key.ToStringView());
+        if (entry && entry->child_id == 0) position_.append(8, '\0');
+      }
       position_ready_ = true;
     }
     return position_;
@@ -359,8 +367,7 @@ std::vector<Step> StepsOf(uint64_t account_id, const SearchQuery& q,
                        : keys::IndexValueStartPrefix(account_id, tag, e164);
         };
         return std::vector<Source>{
-            {IndexTag::kPhone, prefix(IndexTag::kPhone), true},
-            {IndexTag::kContactPhone, prefix(IndexTag::kContactPhone), false}};
+            {IndexTag::kPhone, prefix(IndexTag::kPhone), true}};
       };
       if (q.digits.size() == 10) {
         steps.push_back({kPhoneWhole, both(true)});
@@ -382,11 +389,7 @@ std::vector<Step> StepsOf(uint64_t account_id, const SearchQuery& q,
           {kEmailStart,
            {{IndexTag::kEmail,
              keys::IndexValueStartPrefix(account_id, IndexTag::kEmail, q.email),
-             true},
-            {IndexTag::kContactEmail,
-             keys::IndexValueStartPrefix(account_id, IndexTag::kContactEmail,
-                                         q.email),
-             false}}});
+             true}}});
       break;
     case SearchQuery::Kind::kName: {
       auto words = [&](Class cls, const std::string& begin, bool exact) {
@@ -432,7 +435,7 @@ Result<EntryParts> PartsOf(const Source& source, const Stream& stream) {
     }
     parts.customer_id = parts.word->customer_id;
   } else if (source.value_index) {
-    auto entry = keys::ParseIndexKey(key);
+    auto entry = keys::ParseValueIndexKey(key);
     if (!entry) {
       return Status::Corruption("customer search: an index entry is damaged");
     }

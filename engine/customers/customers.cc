@@ -107,10 +107,10 @@ Result<std::optional<std::string>> ReadCustomer(Store* store,
   return std::optional<std::string>(std::move(value));
 }
 
-// An iterator over the indexes family for the scans of single values'
-// entries (ScanIndex, ScanContactIndex), through `txn` when it is not
-// null: they may use the family's prefix filter, as they stop at the end
-// of the value's entries. One iterator serves several such scans.
+// An iterator over the indexes family for a scan of one value's entries
+// (ScanValueIndex), through `txn` when it is not null: it may use the
+// family's prefix filter, as the scan stops at the end of the value's
+// entries.
 std::unique_ptr<rocksdb::Iterator> ValueScanIterator(
     Store* store, rocksdb::Transaction* txn) {
   rocksdb::ReadOptions ro;
@@ -120,22 +120,37 @@ std::unique_ptr<rocksdb::Iterator> ValueScanIterator(
                      : store->db()->NewIterator(ro, family));
 }
 
-// The ids of an index value, in id order, above `after_id`.
-Result<std::vector<uint64_t>> ScanIndex(rocksdb::Iterator* it,
-                                        uint64_t account_id, IndexTag tag,
-                                        std::string_view value,
-                                        uint64_t after_id, size_t limit) {
+// The customers holding a phone or an email (kPhone, kEmail), in id
+// order, above `after_id`: at most `limit` customers, each with whether
+// the value is its own and the ids of its contacts that have it. With
+// `own_only`, the customers whose own value it is, and no contact ids.
+struct ValueHolder {
+  uint64_t customer_id;
+  bool own = false;
+  std::vector<uint64_t> contact_ids;
+};
+Result<std::vector<ValueHolder>> ScanValueIndex(
+    rocksdb::Iterator* it, uint64_t account_id, IndexTag tag,
+    std::string_view value, uint64_t after_id, size_t limit, bool own_only) {
   std::string prefix = keys::IndexValuePrefix(account_id, tag, value);
-  std::vector<uint64_t> ids;
+  std::vector<ValueHolder> holders;
   it->Seek(keys::IndexKey(account_id, tag, value, after_id + 1));
-  for (; it->Valid() && it->key().starts_with(prefix) && ids.size() < limit;
-       it->Next()) {
-    auto entry = keys::ParseIndexKey(it->key().ToStringView());
+  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    auto entry = keys::ParseValueIndexKey(it->key().ToStringView());
     if (!entry) return Status::Corruption("an index key is damaged");
-    ids.push_back(entry->customer_id);
+    if (own_only && entry->child_id != 0) continue;
+    if (holders.empty() || holders.back().customer_id != entry->customer_id) {
+      if (holders.size() == limit) break;
+      holders.push_back({entry->customer_id, false, {}});
+    }
+    if (entry->child_id == 0) {
+      holders.back().own = true;
+    } else {
+      holders.back().contact_ids.push_back(entry->child_id);
+    }
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading an index");
-  return ids;
+  return holders;
 }
 
 // The contact a new customer starts with: an individual's own name,
@@ -200,29 +215,6 @@ Status MirrorOntoPrimaryContact(Store* store, rocksdb::Transaction* txn,
   now.version = was.version + 1;
   now.updated_at_ms = std::max(NowMs(), was.updated_at_ms);
   return WriteContact(store, txn, &was, &now).status();
-}
-
-// The customers that contacts with this phone or email belong to, in
-// customer id order, above `after_id`: at most `limit` customers, each
-// with the ids of its contacts that matched.
-using ContactHits = std::vector<std::pair<uint64_t, std::vector<uint64_t>>>;
-Result<ContactHits> ScanContactIndex(rocksdb::Iterator* it, uint64_t account_id,
-                                     IndexTag tag, std::string_view value,
-                                     uint64_t after_id, size_t limit) {
-  std::string prefix = keys::IndexValuePrefix(account_id, tag, value);
-  ContactHits hits;
-  it->Seek(keys::ChildIndexKey(account_id, tag, value, after_id + 1, 0));
-  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    auto entry = keys::ParseChildIndexKey(it->key().ToStringView());
-    if (!entry) return Status::Corruption("a contact index key is damaged");
-    if (hits.empty() || hits.back().first != entry->customer_id) {
-      if (hits.size() == limit) break;
-      hits.push_back({entry->customer_id, {}});
-    }
-    hits.back().second.push_back(entry->child_id);
-  }
-  if (!it->status().ok()) return FromRocks(it->status(), "reading an index");
-  return hits;
 }
 
 // Whether one of these contacts of the customer still has the value.
@@ -300,13 +292,14 @@ constexpr size_t kPhoneOwnersCompared = 64;
 Result<std::optional<std::string>> Customers::OwnerWithAgreeingName(
     rocksdb::Transaction* txn, uint64_t account_id,
     const fb::CustomerT& customer) {
-  auto owners =
-      ScanIndex(ValueScanIterator(store_, txn).get(), account_id,
-                IndexTag::kPhone, customer.phone, 0, kPhoneOwnersCompared);
+  auto owners = ScanValueIndex(ValueScanIterator(store_, txn).get(), account_id,
+                               IndexTag::kPhone, customer.phone, 0,
+                               kPhoneOwnersCompared, /*own_only=*/true);
   if (!owners.ok()) return owners.status();
   if (owners->empty()) return std::optional<std::string>();
   NameProfile wanted = NameProfileOf(customer);
-  for (uint64_t owner_id : *owners) {
+  for (const ValueHolder& owner : *owners) {
+    uint64_t owner_id = owner.customer_id;
     auto existing = ReadCustomer(store_, txn, account_id, owner_id, false);
     if (!existing.ok()) return existing.status();
     if (!existing->has_value()) {
@@ -598,53 +591,21 @@ Result<Page> Customers::Find(uint64_t account_id, Lookup by,
       return page;
     }
   }
-  // Two sorted sources of customer ids, the customer's own index and the
-  // index of its contacts, merged: the first limit + 1 distinct ids of
-  // the union are among the first limit + 1 of each.
-  // TODO: the two sources are two seeks, under two tags; a lookup costs
-  // 1.8 times the floor's two point reads at a million customers. With
-  // the contacts' entries under the customer's own tag and value (the
-  // customer id, then the contact id), one seek would read both in id
-  // order; that is a new file format version with a re-index on open.
+  // A customer's own entry and its contacts' lie side by side under one
+  // value: one seek reads the first limit + 1 customers holding it.
   bool phone = by == Lookup::kPhone;
-  auto it = ValueScanIterator(store_, nullptr);
-  auto own = ScanIndex(it.get(), account_id,
-                       phone ? IndexTag::kPhone : IndexTag::kEmail, key,
-                       after_id, limit + 1);
-  if (!own.ok()) return own.status();
-  auto contacts = ScanContactIndex(
-      it.get(), account_id,
-      phone ? IndexTag::kContactPhone : IndexTag::kContactEmail, key, after_id,
-      limit + 1);
-  if (!contacts.ok()) return contacts.status();
-  struct Candidate {
-    uint64_t id;
-    bool own = false;
-    const std::vector<uint64_t>* contact_ids = nullptr;
-  };
-  std::vector<Candidate> candidates;
-  size_t i = 0, j = 0;
-  while (candidates.size() < limit + 1 &&
-         (i < own->size() || j < contacts->size())) {
-    uint64_t a = i < own->size() ? (*own)[i] : UINT64_MAX;
-    uint64_t b = j < contacts->size() ? (*contacts)[j].first : UINT64_MAX;
-    Candidate c{std::min(a, b)};
-    if (a == c.id) {
-      c.own = true;
-      ++i;
-    }
-    if (b == c.id) {
-      c.contact_ids = &(*contacts)[j].second;
-      ++j;
-    }
-    candidates.push_back(c);
-  }
+  auto scanned =
+      ScanValueIndex(ValueScanIterator(store_, nullptr).get(), account_id,
+                     phone ? IndexTag::kPhone : IndexTag::kEmail, key, after_id,
+                     limit + 1, /*own_only=*/false);
+  if (!scanned.ok()) return scanned.status();
+  std::vector<ValueHolder>& candidates = *scanned;
 
   Page page;
   page.done = candidates.size() <= limit;
   if (!page.done) candidates.pop_back();
   for (const auto& candidate : candidates) {
-    auto record = GetOwn(account_id, candidate.id);
+    auto record = GetOwn(account_id, candidate.customer_id);
     // The indexes and the records are read one after the other, not from
     // one snapshot: a record deleted or changed in between no longer
     // matches and is skipped.
@@ -654,21 +615,22 @@ Result<Page> Customers::Find(uint64_t account_id, Lookup by,
     bool matches =
         candidate.own && (phone ? FlatString(c->phone())
                                 : EmailKey(FlatString(c->email()))) == key;
-    if (!matches && candidate.contact_ids != nullptr) {
-      auto still = ContactStillMatches(store_, account_id, candidate.id, by,
-                                       key, *candidate.contact_ids);
+    if (!matches && !candidate.contact_ids.empty()) {
+      auto still =
+          ContactStillMatches(store_, account_id, candidate.customer_id, by,
+                              key, candidate.contact_ids);
       if (!still.ok()) return still.status();
       matches = *still;
     }
     if (!matches) continue;
     std::string position;
-    keys::PutBigEndian64(&position, candidate.id);
+    keys::PutBigEndian64(&position, candidate.customer_id);
     page.items.push_back({std::move(position), std::move(*record)});
   }
   page.last_position = after;
   if (!candidates.empty()) {
     page.last_position.clear();
-    keys::PutBigEndian64(&page.last_position, candidates.back().id);
+    keys::PutBigEndian64(&page.last_position, candidates.back().customer_id);
   }
   return page;
 }

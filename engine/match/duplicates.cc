@@ -214,43 +214,34 @@ class Reader {
   std::unordered_map<uint64_t, NameProfile> profiles_;
 };
 
-// The customers under one value of an index, each once. Entries of
-// `child` indexes carry a child id after the customer, which is skipped.
-// nullopt when more than kMaxSharedValue customers share the value.
+// The customers under one value of an index, each once. Entries may
+// carry a child id after the customer (keys::ParseValueIndexKey), which is
+// skipped. nullopt when more than kMaxSharedValue customers share the
+// value.
 Result<std::optional<std::vector<uint64_t>>> Sharing(Reader& reader,
                                                      uint64_t account_id,
-                                                     IndexTag tag, bool child,
+                                                     IndexTag tag,
                                                      Family family,
                                                      std::string_view value) {
   std::vector<uint64_t> ids;
   bool too_many = false;
   Status corrupt;
-  auto s =
-      reader.Scan(family, keys::IndexValuePrefix(account_id, tag, value),
-                  [&](std::string_view key) {
-                    uint64_t id = 0;
-                    if (child) {
-                      auto e = keys::ParseChildIndexKey(key);
-                      if (!e) {
-                        corrupt = Status::Corruption("an index key is damaged");
-                        return false;
-                      }
-                      id = e->customer_id;
-                    } else {
-                      auto e = keys::ParseIndexKey(key);
-                      if (!e) {
-                        corrupt = Status::Corruption("an index key is damaged");
-                        return false;
-                      }
-                      id = e->customer_id;
-                    }
-                    if (ids.empty() || ids.back() != id) ids.push_back(id);
-                    if (ids.size() > kMaxSharedValue) {
-                      too_many = true;
-                      return false;
-                    }
-                    return true;
-                  });
+  auto s = reader.Scan(family, keys::IndexValuePrefix(account_id, tag, value),
+                       [&](std::string_view key) {
+                         auto e = keys::ParseValueIndexKey(key);
+                         if (!e) {
+                           corrupt =
+                               Status::Corruption("an index key is damaged");
+                           return false;
+                         }
+                         uint64_t id = e->customer_id;
+                         if (ids.empty() || ids.back() != id) ids.push_back(id);
+                         if (ids.size() > kMaxSharedValue) {
+                           too_many = true;
+                           return false;
+                         }
+                         return true;
+                       });
   CUSTDB_RETURN_IF_ERROR(s);
   CUSTDB_RETURN_IF_ERROR(corrupt);
   if (too_many) return std::optional<std::vector<uint64_t>>();
@@ -432,11 +423,11 @@ Result<std::string> Duplicates::Find(uint64_t account_id, uint64_t customer_id,
   if (!own.ok()) return own.status();
 
   std::map<uint64_t, Signals> found;
-  auto mark = [&](IndexTag tag, bool child, Family family,
+  auto mark = [&](IndexTag tag, Family family,
                   const std::set<std::string>& values,
                   bool Signals::*signal) -> Status {
     for (const auto& value : values) {
-      auto ids = Sharing(reader, account_id, tag, child, family, value);
+      auto ids = Sharing(reader, account_id, tag, family, value);
       if (!ids.ok()) return ids.status();
       if (!ids->has_value()) continue;
       for (uint64_t id : **ids) {
@@ -445,17 +436,15 @@ Result<std::string> Duplicates::Find(uint64_t account_id, uint64_t customer_id,
     }
     return Status::Ok();
   };
-  CUSTDB_RETURN_IF_ERROR(mark(IndexTag::kPhone, false, Family::kIndexes,
-                              own->phones, &Signals::phone));
-  CUSTDB_RETURN_IF_ERROR(mark(IndexTag::kContactPhone, true, Family::kIndexes,
-                              own->phones, &Signals::phone));
-  CUSTDB_RETURN_IF_ERROR(mark(IndexTag::kEmail, false, Family::kIndexes,
-                              own->emails, &Signals::email));
-  CUSTDB_RETURN_IF_ERROR(mark(IndexTag::kContactEmail, true, Family::kIndexes,
-                              own->emails, &Signals::email));
-  CUSTDB_RETURN_IF_ERROR(mark(IndexTag::kLooseEmail, true, Family::kIndexes,
+  // The customers' own phones and emails and their contacts' are one
+  // index each (keys::IndexTag).
+  CUSTDB_RETURN_IF_ERROR(
+      mark(IndexTag::kPhone, Family::kIndexes, own->phones, &Signals::phone));
+  CUSTDB_RETURN_IF_ERROR(
+      mark(IndexTag::kEmail, Family::kIndexes, own->emails, &Signals::email));
+  CUSTDB_RETURN_IF_ERROR(mark(IndexTag::kLooseEmail, Family::kIndexes,
                               own->loose_emails, &Signals::loose_email));
-  CUSTDB_RETURN_IF_ERROR(mark(IndexTag::kAddress, true, Family::kIndexes,
+  CUSTDB_RETURN_IF_ERROR(mark(IndexTag::kAddress, Family::kIndexes,
                               own->addresses, &Signals::address));
   auto by_name = NameCandidates(reader, account_id, *self);
   if (!by_name.ok()) return by_name.status();
@@ -500,85 +489,44 @@ Result<std::string> Duplicates::Find(uint64_t account_id, uint64_t customer_id,
 
 namespace {
 
-// Groups the customers that share a value across several indexes read
-// side by side (a phone in the customers' and the contacts' index), and
-// calls `group(ids)` for every value shared by 2..max_group customers.
-struct IndexStream {
-  IndexTag tag;
-  bool child;
-};
-
+// Groups the customers that share a value of one index (a phone: its
+// customers' own entries and their contacts', side by side), and calls
+// `group(ids)` for every value shared by 2..max_group customers.
 template <typename Group>
 Status ScanGroups(Store* store, const rocksdb::ReadOptions& base,
-                  uint64_t account_id, std::vector<IndexStream> streams,
-                  size_t max_group, Group group) {
-  struct Open {
-    std::string end;
-    rocksdb::Slice upper;
-    std::unique_ptr<rocksdb::Iterator> it;
-    bool child;
-  };
-  std::vector<Open> open(streams.size());
-  for (size_t i = 0; i < streams.size(); ++i) {
-    std::string prefix = keys::IndexPrefix(account_id, streams[i].tag);
-    open[i].end = keys::PrefixEnd(prefix);
-    open[i].upper = rocksdb::Slice(open[i].end);
-    rocksdb::ReadOptions ro = base;
-    ro.total_order_seek = true;  // from one value's entries to the next
-    ro.iterate_upper_bound = &open[i].upper;
-    open[i].it.reset(
-        store->db()->NewIterator(ro, store->family(Family::kIndexes)));
-    open[i].it->Seek(prefix);
-    open[i].child = streams[i].child;
-  }
-  auto parse =
-      [](const Open& o) -> std::optional<std::pair<std::string, uint64_t>> {
-    std::string_view key = o.it->key().ToStringView();
-    if (o.child) {
-      auto e = keys::ParseChildIndexKey(key);
-      if (!e) return std::nullopt;
-      return std::make_pair(std::move(e->value), e->customer_id);
-    }
-    auto e = keys::ParseIndexKey(key);
-    if (!e) return std::nullopt;
-    return std::make_pair(std::move(e->value), e->customer_id);
-  };
+                  uint64_t account_id, IndexTag tag, size_t max_group,
+                  Group group) {
+  std::string prefix = keys::IndexPrefix(account_id, tag);
+  std::string end = keys::PrefixEnd(prefix);
+  rocksdb::Slice upper(end);
+  rocksdb::ReadOptions ro = base;
+  ro.total_order_seek = true;  // from one value's entries to the next
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(
+      store->db()->NewIterator(ro, store->family(Family::kIndexes)));
   std::string current;
-  std::vector<uint64_t> ids;
+  std::vector<uint64_t> ids;  // in id order, as a value's entries are
   bool started = false;
   auto flush = [&] {
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     if (ids.size() >= 2 && ids.size() <= max_group) group(ids);
     ids.clear();
   };
-  while (true) {
-    // The stream whose next value is smallest.
-    int next = -1;
-    std::optional<std::pair<std::string, uint64_t>> best;
-    for (size_t i = 0; i < open.size(); ++i) {
-      if (!open[i].it->Valid()) continue;
-      auto entry = parse(open[i]);
-      if (!entry) return Status::Corruption("an index key is damaged");
-      if (!best || entry->first < best->first) {
-        best = std::move(entry);
-        next = static_cast<int>(i);
-      }
-    }
-    if (next < 0) break;
-    if (!started || best->first != current) {
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    auto entry = keys::ParseValueIndexKey(it->key().ToStringView());
+    if (!entry) return Status::Corruption("an index key is damaged");
+    if (!started || entry->value != current) {
       if (started) flush();
-      current = best->first;
+      current = std::move(entry->value);
       started = true;
     }
-    if (ids.size() <= max_group) ids.push_back(best->second);
-    open[static_cast<size_t>(next)].it->Next();
+    bool repeated = !ids.empty() && ids.back() == entry->customer_id;
+    if (!repeated && ids.size() <= max_group) {
+      ids.push_back(entry->customer_id);
+    }
   }
   if (started) flush();
-  for (const auto& o : open) {
-    if (!o.it->status().ok()) {
-      return FromRocks(o.it->status(), "building the duplicate report");
-    }
+  if (!it->status().ok()) {
+    return FromRocks(it->status(), "building the duplicate report");
   }
   return Status::Ok();
 }
@@ -594,9 +542,8 @@ Result<std::shared_ptr<const DuplicateReport>> Duplicates::Report(
   const rocksdb::ReadOptions& ro = reader.options();
 
   std::map<std::pair<uint64_t, uint64_t>, Signals> pairs;
-  auto pass = [&](std::vector<IndexStream> streams, size_t max_group,
-                  bool Signals::*signal) {
-    return ScanGroups(store_, ro, account_id, std::move(streams), max_group,
+  auto pass = [&](IndexTag tag, size_t max_group, bool Signals::*signal) {
+    return ScanGroups(store_, ro, account_id, tag, max_group,
                       [&](const std::vector<uint64_t>& ids) {
                         for (size_t i = 0; i < ids.size(); ++i) {
                           for (size_t j = i + 1; j < ids.size(); ++j) {
@@ -606,17 +553,15 @@ Result<std::shared_ptr<const DuplicateReport>> Duplicates::Report(
                       });
   };
   CUSTDB_RETURN_IF_ERROR(
-      pass({{IndexTag::kPhone, false}, {IndexTag::kContactPhone, true}},
-           kMaxSharedValue, &Signals::phone));
+      pass(IndexTag::kPhone, kMaxSharedValue, &Signals::phone));
   CUSTDB_RETURN_IF_ERROR(
-      pass({{IndexTag::kEmail, false}, {IndexTag::kContactEmail, true}},
-           kMaxSharedValue, &Signals::email));
-  CUSTDB_RETURN_IF_ERROR(pass({{IndexTag::kLooseEmail, true}}, kMaxSharedValue,
-                              &Signals::loose_email));
+      pass(IndexTag::kEmail, kMaxSharedValue, &Signals::email));
   CUSTDB_RETURN_IF_ERROR(
-      pass({{IndexTag::kAddress, true}}, kMaxSharedValue, &Signals::address));
+      pass(IndexTag::kLooseEmail, kMaxSharedValue, &Signals::loose_email));
+  CUSTDB_RETURN_IF_ERROR(
+      pass(IndexTag::kAddress, kMaxSharedValue, &Signals::address));
   // Equal folded names, when the name is rare enough to mean something.
-  CUSTDB_RETURN_IF_ERROR(pass({{IndexTag::kName, false}}, 5, &Signals::name));
+  CUSTDB_RETURN_IF_ERROR(pass(IndexTag::kName, 5, &Signals::name));
 
   struct Row {
     uint64_t a, b;

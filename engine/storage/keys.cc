@@ -538,6 +538,24 @@ std::optional<ChildIndexEntry> ParseChildIndexKey(std::string_view key) {
                          std::move(*value), *customer, *child};
 }
 
+std::optional<ChildIndexEntry> ParseValueIndexKey(std::string_view key) {
+  KeyReader r(key);
+  auto account = r.ReadU64();
+  auto tag = r.ReadU8();
+  if (!account || !tag) return std::nullopt;
+  auto value = r.ReadString();
+  auto customer = r.ReadU64();
+  if (!value || !customer) return std::nullopt;
+  uint64_t child = 0;
+  if (!r.AtEnd()) {
+    auto id = r.ReadU64();
+    if (!id || *id == 0 || !r.AtEnd()) return std::nullopt;
+    child = *id;
+  }
+  return ChildIndexEntry{*account, static_cast<IndexTag>(*tag),
+                         std::move(*value), *customer, child};
+}
+
 std::string AccountPrefix(uint64_t account_id) {
   return KeyBuilder(account_id).Take();
 }
@@ -565,7 +583,8 @@ std::optional<size_t> ExactValuePrefixLength(std::string_view key) {
 }
 
 bool IsPhoneIndexKey(std::string_view key) {
-  return key.size() > 8 && static_cast<IndexTag>(key[8]) == IndexTag::kPhone;
+  return key.size() > 8 && static_cast<IndexTag>(key[8]) == IndexTag::kPhone &&
+         ParseIndexKey(key).has_value();
 }
 
 std::string PrefixEnd(std::string_view prefix) {

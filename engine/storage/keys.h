@@ -30,11 +30,16 @@ enum class RecordTag : uint8_t {
 
 // The first byte after the account id in the indexes family.
 enum class IndexTag : uint8_t {
-  kPhone = 'P',         // E.164 phone -> customer id
-  kEmail = 'E',         // lower-cased email -> customer id
-  kName = 'N',          // folded name -> customer id
-  kPhoneLock = 'p',     // never written; locked to serialize creates by phone
-  kChild = 'c',         // customer, record tag, child id -> (empty)
+  // A customer's own phone (account, tag, value, customer) and, right
+  // after it, its contacts' with the same value (..., customer, contact):
+  // one seek reads both, in customer order. The same for kEmail.
+  kPhone = 'P',      // E.164 phone, customer[, contact] -> (empty)
+  kEmail = 'E',      // lower-cased email, customer[, contact] -> (empty)
+  kName = 'N',       // folded name -> customer id
+  kPhoneLock = 'p',  // never written; locked to serialize creates by phone
+  kChild = 'c',      // customer, record tag, child id -> (empty)
+  // Format version 1 only: contacts' phones and emails, under tags of
+  // their own; version 2 keeps them under kPhone and kEmail.
   kContactPhone = 'h',  // E.164 phone, customer, contact -> (empty)
   kContactEmail = 'e',  // lower-cased email, customer, contact -> (empty)
   kAddress = 'A',       // address key, customer, location -> (empty)
@@ -287,6 +292,11 @@ struct ChildIndexEntry {
 };
 std::optional<ChildIndexEntry> ParseChildIndexKey(std::string_view key);
 
+// An entry of an index that holds customers' own values and their
+// children's side by side (kPhone, kEmail; see IndexTag): either form,
+// with child_id 0 for a customer's own entry (no id is 0).
+std::optional<ChildIndexEntry> ParseValueIndexKey(std::string_view key);
+
 // ---- The fuzzy name index ----
 // A trigram of a customer's names (see engine/match): account, kTrigram,
 // trigram, customer, in the trigrams family. The value counts the names
@@ -359,8 +369,8 @@ std::optional<SearchWordEntry> ParseSearchWordKey(std::string_view key);
 // The word of a search-word key alone (nullopt when malformed).
 std::optional<std::string> SearchWordOf(std::string_view key);
 
-// The prefix of the entries of an index (kPhone, kContactPhone, kEmail,
-// kContactEmail) whose value starts with `value_prefix`.
+// The prefix of the entries of an index (kPhone, kEmail) whose value
+// starts with `value_prefix`.
 std::string IndexValueStartPrefix(uint64_t account_id, IndexTag tag,
                                   std::string_view value_prefix);
 
@@ -369,14 +379,15 @@ std::string AccountPrefix(uint64_t account_id);
 
 // The length of the exact-value prefix of an indexes-family key: the
 // account, the tag and the whole value of a phone or email entry
-// (kPhone, kEmail, kContactPhone, kContactEmail) or of a phone's lock,
+// (kPhone, kEmail, and version 1's kContactPhone and kContactEmail) or of
+// a phone's lock,
 // through the value's terminator. nullopt for every other key, and for a
 // key whose value is not terminated (a seek to the start of a value).
 // The indexes family filters seeks by this prefix (engine/storage/store.cc).
 std::optional<size_t> ExactValuePrefixLength(std::string_view key);
 
-// Whether an indexes-family key is an entry of the customers' phone
-// index (kPhone).
+// Whether an indexes-family key is a customer's own entry in the phone
+// index (kPhone), not a contact's.
 bool IsPhoneIndexKey(std::string_view key);
 
 // The smallest key greater than every key that starts with `prefix`, or

@@ -7,7 +7,9 @@
 namespace custdb {
 namespace {
 
-constexpr uint8_t kTokenVersion = 1;
+// Version 2: a search's position of a customer's own phone or email entry
+// appends source 0, where version 1 appended the customer.
+constexpr uint8_t kTokenVersion = 2;
 constexpr uint64_t kChecksumSeed = 0x637573746462746bULL;  // "custdbtk"
 constexpr size_t kHeaderBytes = 1 + 1 + 8 + 8;
 constexpr size_t kMaxPositionBytes = 1024;

@@ -1,7 +1,7 @@
 // Resume tokens: the saved position of a cursor, handed to the host and
 // back, so that "load more" needs no cursor kept between requests.
 //
-// Layout (version 1): version byte, list kind byte, account id, a 64-bit
+// Layout (version 2): version byte, list kind byte, account id, a 64-bit
 // keyed hash of the query (Store::QueryHash), the position (opaque bytes,
 // the list's own), and an xxHash64 checksum of everything before it. The
 // checksum catches damage, not forgery: a forged token can only move a

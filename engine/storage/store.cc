@@ -429,6 +429,8 @@ Status Store::Initialize(bool created) {
         rocksdb::Slice(kFormatVersionKey.data(), kFormatVersionKey.size()),
         value);
     if (!s.ok()) return FromRocks(s, "writing the format version");
+  } else {
+    CUSTDB_RETURN_IF_ERROR(Upgrade());
   }
   CUSTDB_RETURN_IF_ERROR(LoadSecret());
 
@@ -448,6 +450,95 @@ Status Store::Initialize(bool created) {
     next_id_ = keys::GetBigEndian64(reserved.data());
   }
   reserved_until_ = next_id_;
+  return Status::Ok();
+}
+
+// Brings a store of an older format version (CheckExistingFormat let
+// through none newer) to this one, then writes the version, synced: a
+// crash before that leaves the old version, and the next open upgrades
+// again from where this one stopped.
+Status Store::Upgrade() {
+  rocksdb::Slice key(kFormatVersionKey.data(), kFormatVersionKey.size());
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), family(Family::kMeta), key, &value);
+  if (!s.ok()) return FromRocks(s, "reading the format version");
+  if (value.size() != 8) {
+    return Status::Corruption("open: the store's format version is damaged");
+  }
+  uint64_t version = keys::GetBigEndian64(value.data());
+  if (version == kFormatVersion) return Status::Ok();
+  if (version == 1) CUSTDB_RETURN_IF_ERROR(MoveContactEntries());
+  value.clear();
+  keys::PutBigEndian64(&value, kFormatVersion);
+  rocksdb::WriteOptions synced;
+  synced.sync = true;
+  s = db_->Put(synced, family(Family::kMeta), key, value);
+  if (!s.ok()) return FromRocks(s, "writing the format version");
+  Log(LogLevel::kInfo, "upgraded the store from format version " +
+                           std::to_string(version) + " to " +
+                           std::to_string(kFormatVersion));
+  return Status::Ok();
+}
+
+// Version 1 kept the contacts' phone and email entries under tags of
+// their own (kContactPhone, kContactEmail); version 2 keeps them beside
+// the customers' own entries (kPhone, kEmail), where one seek finds
+// both. Each entry moves in one write batch with its removal, so that a
+// crash leaves it under one tag or the other, never both or neither.
+Status Store::MoveContactEntries() {
+  using keys::IndexTag;
+  constexpr size_t kMovesPerBatch = 4096;
+  auto* indexes = family(Family::kIndexes);
+  rocksdb::ReadOptions ro;
+  ro.total_order_seek = true;  // from account to account
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, indexes));
+  rocksdb::WriteBatch batch;
+  size_t moved = 0;
+  auto write = [&]() -> Status {
+    if (batch.Count() == 0) return Status::Ok();
+    rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch);
+    if (!s.ok()) return FromRocks(s, "upgrading the store");
+    batch.Clear();
+    return Status::Ok();
+  };
+  it->SeekToFirst();
+  while (it->Valid()) {
+    if (it->key().size() < 8) {
+      return Status::Corruption("open: an index key is damaged");
+    }
+    uint64_t account_id = keys::GetBigEndian64(it->key().data());
+    for (auto [from, to] :
+         {std::pair{IndexTag::kContactPhone, IndexTag::kPhone},
+          std::pair{IndexTag::kContactEmail, IndexTag::kEmail}}) {
+      std::string prefix = keys::IndexPrefix(account_id, from);
+      for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+           it->Next()) {
+        auto entry = keys::ParseChildIndexKey(it->key().ToStringView());
+        if (!entry) {
+          return Status::Corruption("open: a contact index key is damaged");
+        }
+        batch.Put(indexes,
+                  keys::ChildIndexKey(account_id, to, entry->value,
+                                      entry->customer_id, entry->child_id),
+                  it->value());
+        batch.Delete(indexes, it->key());
+        ++moved;
+        if (moved % kMovesPerBatch == 0) CUSTDB_RETURN_IF_ERROR(write());
+      }
+      if (!it->status().ok())
+        return FromRocks(it->status(), "upgrading the store");
+    }
+    if (account_id == UINT64_MAX) break;
+    it->Seek(keys::AccountPrefix(account_id + 1));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "upgrading the store");
+  CUSTDB_RETURN_IF_ERROR(write());
+  // The moves reach the disk before the version that says they are done.
+  rocksdb::Status s = db_->FlushWAL(/*sync=*/true);
+  if (!s.ok()) return FromRocks(s, "upgrading the store");
+  Log(LogLevel::kInfo, "upgrade: moved " + std::to_string(moved) +
+                           " contact phone and email entries");
   return Status::Ok();
 }
 

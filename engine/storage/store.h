@@ -17,8 +17,9 @@
 namespace custdb {
 
 // The format of the files in a store directory. A store written by a newer
-// format is refused rather than misread.
-inline constexpr uint64_t kFormatVersion = 1;
+// format is refused rather than misread; one of an older format is
+// upgraded when it is opened (docs/file-format.md).
+inline constexpr uint64_t kFormatVersion = 2;
 
 enum class LogLevel { kInfo = 0, kWarn = 1, kError = 2 };
 
@@ -113,6 +114,8 @@ class Store {
  private:
   Store() = default;
   Status Initialize(bool created);
+  Status Upgrade();
+  Status MoveContactEntries();
   Status LoadSecret();
 
   rocksdb::TransactionDB* db_ = nullptr;
