@@ -169,7 +169,9 @@ typedef struct custdb_open_options {
   { CUSTDB_OPEN_OPTIONS_VERSION, 0, 0, 0, 0 }
 
 /* Opens the store in directory `path`, creating the directory and an
- * empty store when it is missing or empty.
+ * empty store when it is missing or empty. A store of an older format is
+ * upgraded in place as it opens (the log callback is told), after which
+ * older libraries refuse it (docs/file-format.md).
  *   CUSTDB_EINUSE  another process or handle has the store open.
  *   CUSTDB_EFORMAT the directory holds something else, or a store of a
  *                  newer format than this library reads.
