@@ -9,7 +9,12 @@
 //
 //   family NAME keys N key_bytes K value_bytes V sst_bytes S estimate_keys E
 //
-// and then one line for the trigram posting counters, which share the
+// then, for each family, one line a tag (the byte after a key's account
+// id; `-` for keys shorter than that), in tag order:
+//
+//   tag FAMILY TAG keys N key_bytes K value_bytes V
+//
+// and last one line for the trigram posting counters, which share the
 // counters family with the others:
 //
 //   counters trigram_postings keys N key_bytes K value_bytes V
@@ -23,6 +28,7 @@
 // write to the store: run it on a store that no other process has open.
 #include <cinttypes>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -82,6 +88,10 @@ int main(int argc, char** argv) {
         return 1;
       }
     }
+    struct Count {
+      uint64_t keys = 0, key_bytes = 0, value_bytes = 0;
+    };
+    std::map<int, Count> by_tag;  // -1: a key without a tag
     uint64_t keys = 0, key_bytes = 0, value_bytes = 0;
     rocksdb::ReadOptions read;
     read.fill_cache = false;
@@ -90,6 +100,12 @@ int main(int argc, char** argv) {
       ++keys;
       key_bytes += it->key().size();
       value_bytes += it->value().size();
+      Count& count =
+          by_tag[it->key().size() > 8 ? static_cast<unsigned char>(it->key()[8])
+                                      : -1];
+      ++count.keys;
+      count.key_bytes += it->key().size();
+      count.value_bytes += it->value().size();
       if (i == static_cast<size_t>(custdb::Family::kCounters)) {
         auto parts = custdb::keys::ParseCounterKey(it->key().ToStringView());
         if (parts && parts->tag == custdb::keys::CounterTag::kTrigramPostings) {
@@ -110,6 +126,17 @@ int main(int argc, char** argv) {
                 kNames[i], keys, key_bytes, value_bytes,
                 Property(db, family, "rocksdb.total-sst-files-size"),
                 Property(db, family, "rocksdb.estimate-num-keys"));
+    for (const auto& [tag, count] : by_tag) {
+      char name[8] = "-";
+      if (tag >= 0) {
+        std::snprintf(name, sizeof name, tag > 32 && tag < 127 ? "%c" : "%02x",
+                      tag);
+      }
+      std::printf("tag %s %s keys %" PRIu64 " key_bytes %" PRIu64
+                  " value_bytes %" PRIu64 "\n",
+                  kNames[i], name, count.keys, count.key_bytes,
+                  count.value_bytes);
+    }
   }
   std::printf("counters trigram_postings keys %" PRIu64 " key_bytes %" PRIu64
               " value_bytes %" PRIu64 "\n",
