@@ -83,25 +83,6 @@ class ExactValuePrefix : public rocksdb::SliceTransform {
   }
 };
 
-// The head of a key in every family but the meta data's: the account id
-// and the tag byte after it. A memtable keeps where it last inserted a
-// key of each head and starts the next insert of that head from there
-// (RocksDB's insert hints): the sorted batches of a bulk load write each
-// head's keys in ascending order, a short way apart among the keys
-// already there, where an insert without a hint searches the whole skip
-// list from the top. Not persisted: a store's files do not depend on it.
-class KeyHead : public rocksdb::SliceTransform {
- public:
-  static constexpr size_t kLength = 9;
-  const char* Name() const override { return "custdb.KeyHead"; }
-  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
-    return rocksdb::Slice(key.data(), kLength);
-  }
-  bool InDomain(const rocksdb::Slice& key) const override {
-    return key.size() >= kLength;
-  }
-};
-
 // Forwards RocksDB's background events to the host's log callback, in
 // words of its own: file numbers and sizes, never keys or values.
 class LifecycleListener : public rocksdb::EventListener {
@@ -368,7 +349,6 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path,
   auto prefix_factory = std::shared_ptr<rocksdb::TableFactory>(
       rocksdb::NewBlockBasedTableFactory(prefix_options));
   auto exact_value_prefix = std::make_shared<ExactValuePrefix>();
-  auto key_head = std::make_shared<KeyHead>();
 
   // The last level of a family holds most of its data and is rewritten
   // least: it is compressed with ZSTD, a quarter smaller than the Snappy
@@ -401,9 +381,6 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path,
     // transactions never set a snapshot (their locks order them), so no
     // history is kept; with it a bulk import held hundreds of megabytes.
     cf.max_write_buffer_size_to_maintain = 1;
-    if (i != static_cast<size_t>(Family::kMeta)) {
-      cf.memtable_insert_with_hint_prefix_extractor = key_head;
-    }
     if (i == static_cast<size_t>(Family::kCounters)) {
       cf.merge_operator = std::make_shared<CounterAddOperator>();
       // A busy counter (an account's total, a common trigram's) would
