@@ -105,6 +105,14 @@ TEST_CASE("a value's own and contact entries sort by customer, own first") {
       CHECK_FALSE(ParseValueIndexKey(own.substr(0, own.size() - 1)));
       CHECK_FALSE(ParseValueIndexKey(last + "x"));
       CHECK_FALSE(ParseValueIndexKey(own + std::string(8, '\0')));
+      CHECK(IsOwnValueIndexKey(own));
+      CHECK_FALSE(IsOwnValueIndexKey(first));
+      CHECK_FALSE(IsOwnValueIndexKey(last));
+      // Only a customer's own phone entry is a phone index key.
+      CHECK(IsPhoneIndexKey(own));
+      CHECK_FALSE(IsPhoneIndexKey(first));
+      CHECK_FALSE(
+          IsPhoneIndexKey(IndexKey(1, IndexTag::kEmail, value, customer)));
     }
   }
 }

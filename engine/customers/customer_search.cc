@@ -155,9 +155,8 @@ class Stream {
       position_.assign(key.data() + kKeyHeader, key.size() - kKeyHeader);
       // A customer's own entry sorts before its contacts' and takes source
       // 0, below every contact id, so that positions keep the key order.
-      if (source_.value_index) {
-        auto entry = keys::ParseValueIndexKey(key.ToStringView());
-        if (entry && entry->child_id == 0) position_.append(8, '\0');
+      if (source_.value_index && keys::IsOwnValueIndexKey(key.ToStringView())) {
+        position_.append(8, '\0');
       }
       position_ready_ = true;
     }

@@ -530,16 +530,9 @@ std::string ChildIndexKey(uint64_t account_id, IndexTag tag,
 }
 
 std::optional<ChildIndexEntry> ParseChildIndexKey(std::string_view key) {
-  KeyReader r(key);
-  auto account = r.ReadU64();
-  auto tag = r.ReadU8();
-  if (!account || !tag) return std::nullopt;
-  auto value = r.ReadString();
-  auto customer = r.ReadU64();
-  auto child = r.ReadU64();
-  if (!value || !customer || !child || !r.AtEnd()) return std::nullopt;
-  return ChildIndexEntry{*account, static_cast<IndexTag>(*tag),
-                         std::move(*value), *customer, *child};
+  auto entry = ParseValueIndexKey(key);
+  if (!entry || entry->child_id == 0) return std::nullopt;
+  return entry;
 }
 
 std::optional<ChildIndexEntry> ParseValueIndexKey(std::string_view key) {
@@ -586,9 +579,14 @@ std::optional<size_t> ExactValuePrefixLength(std::string_view key) {
   return std::nullopt;
 }
 
+bool IsOwnValueIndexKey(std::string_view key) {
+  auto value_end = ExactValuePrefixLength(key);
+  return value_end && key.size() == *value_end + 8;
+}
+
 bool IsPhoneIndexKey(std::string_view key) {
   return key.size() > 8 && static_cast<IndexTag>(key[8]) == IndexTag::kPhone &&
-         ParseIndexKey(key).has_value();
+         IsOwnValueIndexKey(key);
 }
 
 std::string PrefixEnd(std::string_view prefix) {
@@ -605,15 +603,10 @@ std::string PrefixEnd(std::string_view prefix) {
 }
 
 std::optional<IndexEntry> ParseIndexKey(std::string_view key) {
-  KeyReader r(key);
-  auto account = r.ReadU64();
-  auto tag = r.ReadU8();
-  if (!account || !tag) return std::nullopt;
-  auto value = r.ReadString();
-  auto id = r.ReadU64();
-  if (!value || !id || !r.AtEnd()) return std::nullopt;
-  return IndexEntry{*account, static_cast<IndexTag>(*tag), std::move(*value),
-                    *id};
+  auto entry = ParseValueIndexKey(key);
+  if (!entry || entry->child_id != 0) return std::nullopt;
+  return IndexEntry{entry->account_id, entry->tag, std::move(entry->value),
+                    entry->customer_id};
 }
 
 std::optional<RecordKeyParts> ParseRecordKey(std::string_view key) {

@@ -386,6 +386,11 @@ std::string AccountPrefix(uint64_t account_id);
 // The indexes family filters seeks by this prefix (engine/storage/store.cc).
 std::optional<size_t> ExactValuePrefixLength(std::string_view key);
 
+// Whether a key of a value index (kPhone, kEmail) is a customer's own
+// entry, which ends with the customer id, not a contact's, which has the
+// contact id after it. Reads the key's length alone, parsing nothing.
+bool IsOwnValueIndexKey(std::string_view key);
+
 // Whether an indexes-family key is a customer's own entry in the phone
 // index (kPhone), not a contact's.
 bool IsPhoneIndexKey(std::string_view key);
