@@ -35,6 +35,26 @@ std::string ContactDraft(const std::string& first, const std::string& last,
   return PackRecord(d);
 }
 
+// The ids of the customers a lookup finds, read a page at a time.
+std::vector<uint64_t> FindIds(Customers& customers, uint64_t account, Lookup by,
+                              const std::string& value,
+                              size_t page_size = 100) {
+  auto key = Customers::LookupKey(by, value);
+  REQUIRE(key.ok());
+  std::vector<uint64_t> ids;
+  std::string after;
+  for (;;) {
+    auto page = customers.Find(account, by, *key, after, page_size);
+    REQUIRE(page.ok());
+    for (auto& item : page->items) {
+      ids.push_back(Root<fb::Customer>(item.record)->id());
+    }
+    after = page->last_position;
+    if (page->done) break;
+  }
+  return ids;
+}
+
 struct Fixture {
   TempDir dir;
   std::unique_ptr<Store> store = OpenStore(dir.path());
@@ -118,20 +138,7 @@ struct Fixture {
 
   std::vector<uint64_t> Find(uint64_t account, Lookup by,
                              const std::string& value, size_t page_size = 100) {
-    auto key = Customers::LookupKey(by, value);
-    REQUIRE(key.ok());
-    std::vector<uint64_t> ids;
-    std::string after;
-    for (;;) {
-      auto page = customers.Find(account, by, *key, after, page_size);
-      REQUIRE(page.ok());
-      for (auto& item : page->items) {
-        ids.push_back(Root<fb::Customer>(item.record)->id());
-      }
-      after = page->last_position;
-      if (page->done) break;
-    }
-    return ids;
+    return FindIds(customers, account, by, value, page_size);
   }
 
   std::vector<std::string> CheckMessages() {
@@ -976,15 +983,7 @@ TEST_CASE("a store of format version 1 is upgraded when it is opened") {
 
     Customers customers(store.get());
     auto find = [&](uint64_t account, Lookup by, const std::string& value) {
-      auto key = Customers::LookupKey(by, value);
-      REQUIRE(key.ok());
-      auto page = customers.Find(account, by, *key, "", 10);
-      REQUIRE(page.ok());
-      std::vector<uint64_t> ids;
-      for (auto& item : page->items) {
-        ids.push_back(Root<fb::Customer>(item.record)->id());
-      }
-      return ids;
+      return FindIds(customers, account, by, value);
     };
     CHECK(find(1, Lookup::kPhone, "510-555-0100") ==
           std::vector<uint64_t>{acme, maria});
