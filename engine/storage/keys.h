@@ -290,6 +290,7 @@ struct ChildIndexEntry {
   uint64_t customer_id;
   uint64_t child_id;
 };
+// nullopt for a key without a child id, or with child id 0 (no id is 0).
 std::optional<ChildIndexEntry> ParseChildIndexKey(std::string_view key);
 
 // An entry of an index that holds customers' own values and their
